@@ -1,0 +1,2 @@
+#include "tubevision/tubevision.h"
+int main(void) { return 0; }
