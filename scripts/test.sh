@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every test on a fresh Debian 12 machine: install, build with -Werror, run the suite plainly,
+# under AddressSanitizer + UndefinedBehaviorSanitizer and (threaded parts) ThreadSanitizer, check
+# formatting, and build an outside project against the installed library.
+# SPDX-License-Identifier: Apache-2.0
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc)
+bash scripts/install-deps.sh
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "format check (clang-format)"
+git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+
+step "build (gcc, -Werror) and test"
+cmake -S . -B build -DTV_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+step "build (clang, ASan + UBSan, -Werror) and test"
+cmake -S . -B build-asan -DTV_WERROR=ON -DTV_SANITIZE=address -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+
+step "build (clang, TSan) and test the threaded parts"
+cmake -S . -B build-tsan -DTV_WERROR=ON -DTV_SANITIZE=thread -DCMAKE_C_COMPILER=clang \
+  -DTV_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_core test_image
+(cd build-tsan && CK_FORK=no TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_(core|image)$')
+
+step "install, then build an outside project with find_package and with pkg-config"
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+cmake --install build --prefix "$prefix" >/dev/null
+bash tests/consumer/run.sh "$prefix"
+
+printf '\nall test stages passed\n'
