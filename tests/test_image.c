@@ -6,12 +6,12 @@
 
 #include "testutil.h"
 
-static const tv_pixel_type types[3] = {TV_U8, TV_U16, TV_F32};
+static const tv_pixel_type types[5] = {TV_U8, TV_U16, TV_F32, TV_S16, TV_S32};
 static const int32_t chans[3] = {1, 3, 4};
 
 START_TEST(create_layout) {
   tv_ctx *ctx = tvt_ctx();
-  for (int t = 0; t < 3; t++)
+  for (int t = 0; t < 5; t++)
     for (int c = 0; c < 3; c++)
       for (int32_t w = 1; w < 70; w += 13) {
         tv_image *img = NULL;
@@ -32,6 +32,8 @@ START_TEST(create_layout) {
   ck_assert_int_eq(tv_pixel_size(TV_U8), 1);
   ck_assert_int_eq(tv_pixel_size(TV_U16), 2);
   ck_assert_int_eq(tv_pixel_size(TV_F32), 4);
+  ck_assert_int_eq(tv_pixel_size(TV_S16), 2);
+  ck_assert_int_eq(tv_pixel_size(TV_S32), 4);
   ck_assert_int_eq(tv_pixel_size((tv_pixel_type)9), 0);
   tv_image_destroy(NULL);
   tv_ctx_destroy(ctx);
@@ -131,7 +133,7 @@ END_TEST
 
 START_TEST(clone_and_copy) {
   tv_ctx *ctx = tvt_ctx();
-  for (int t = 0; t < 3; t++) {
+  for (int t = 0; t < 5; t++) {
     tv_image *a = NULL, *b = NULL, *c = NULL;
     tvt_assert_ok(ctx, tv_image_create(ctx, 37, 300, 3, types[t], &a));
     tvt_fill_random(a, 2 + (uint64_t)t);
@@ -161,6 +163,8 @@ START_TEST(clone_and_copy) {
   tvt_assert_error_has(ctx, "overlap");
   tvt_assert_status(ctx, tv_image_copy(ctx, NULL, b), TV_ERR_NULL);
   tvt_assert_status(ctx, tv_image_clone(ctx, a, NULL), TV_ERR_NULL);
+  tv_image_destroy(v);
+  v = NULL;
   tv_image bad = *a;
   bad.data = NULL;
   tvt_assert_status(ctx, tv_image_clone(ctx, &bad, &v), TV_ERR_NULL);
@@ -176,8 +180,13 @@ END_TEST
 /* Scalar reference for conversion, written independently of the library's. */
 static double tvt_ref_convert(double v, int type) {
   if (type == TV_F32) return (float)v;
-  const double hi = type == TV_U8 ? 255.0 : 65535.0;
-  if (!(v > 0.0)) return 0.0;
+  const double hi = type == TV_U8    ? 255.0
+                    : type == TV_U16 ? 65535.0
+                    : type == TV_S16 ? 32767.0
+                                     : 2147483647.0;
+  const double lo = type == TV_S16 ? -32768.0 : type == TV_S32 ? -2147483648.0 : 0.0;
+  if (v != v) return 0.0;
+  if (v <= lo) return lo;
   if (v >= hi) return hi;
   double r = floor(v + 0.5);
   if (r - v == 0.5 && fmod(r, 2.0) != 0.0) r -= 1.0; /* half to even */
@@ -189,15 +198,17 @@ static double tvt_get(const tv_image *img, int32_t x, int32_t y, int c) {
   const size_t i = (size_t)x * (size_t)img->channels + (size_t)c;
   if (img->type == TV_U8) return row[i];
   if (img->type == TV_U16) return ((const uint16_t *)(const void *)row)[i];
+  if (img->type == TV_S16) return ((const int16_t *)(const void *)row)[i];
+  if (img->type == TV_S32) return ((const int32_t *)(const void *)row)[i];
   return ((const float *)(const void *)row)[i];
 }
 
 START_TEST(convert_all_types) {
   tv_ctx *ctx = tvt_ctx();
-  const double params[][2] = {{1.0, 0.0}, {0.5, 0.0}, {257.0, 0.0}, {1.0 / 257.0, 0.0},
-                              {-1.0, 255.0}, {2.5, -3.25}, {0.0, 0.5}, {0.0, 1.5}};
-  for (int st = 0; st < 3; st++)
-    for (int dt = 0; dt < 3; dt++)
+  const double params[][2] = {{1.0, 0.0},    {0.5, 0.0},   {257.0, 0.0}, {1.0 / 257.0, 0.0},
+                              {-1.0, 255.0}, {2.5, -3.25}, {0.0, 0.5},   {0.0, 1.5}};
+  for (int st = 0; st < 5; st++)
+    for (int dt = 0; dt < 5; dt++)
       for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
         tv_image *src = NULL, *dst = NULL;
         tvt_assert_ok(ctx, tv_image_create(ctx, 23, 41, 3, types[st], &src));
@@ -258,13 +269,15 @@ START_TEST(grey_is_bt601_fixed_point) {
       tvt_assert_ok(ctx, tv_image_to_grey(ctx, src, dst));
       for (int32_t y = 0; y < 29; y++)
         for (int32_t x = 0; x < 33; x++) {
-          const double r = tvt_get(src, x, y, 0), g = tvt_get(src, x, y, 1), b = tvt_get(src, x, y, 2);
+          const double r = tvt_get(src, x, y, 0), g = tvt_get(src, x, y, 1),
+                       b = tvt_get(src, x, y, 2);
           double want;
           if (types[t] == TV_F32)
             want = (float)((float)r * 0.299f + (float)g * 0.587f + (float)b * 0.114f);
           else
             want = (double)(((uint32_t)r * 4899u + (uint32_t)g * 9617u + (uint32_t)b * 1868u +
-                             8192u) >> 14);
+                             8192u) >>
+                            14);
           ck_assert_msg(fabs(tvt_get(dst, x, y, 0) - want) <= (types[t] == TV_F32 ? 1e-3 : 0),
                         "type %d at %d,%d: got %g want %g", types[t], x, y, tvt_get(dst, x, y, 0),
                         want);
@@ -301,6 +314,13 @@ START_TEST(fill_saturates) {
   ck_assert_int_eq(((uint16_t *)a->data)[4], 0);
   tvt_assert_ok(ctx, tv_image_fill(ctx, a, 2.5));
   ck_assert_int_eq(((uint16_t *)a->data)[4], 2);
+  tv_image *s = NULL;
+  tvt_assert_ok(ctx, tv_image_create(ctx, 3, 1, 1, TV_S16, &s));
+  tvt_assert_ok(ctx, tv_image_fill(ctx, s, -40000.0));
+  ck_assert_int_eq(((int16_t *)s->data)[2], -32768);
+  tvt_assert_ok(ctx, tv_image_fill(ctx, s, -3.5));
+  ck_assert_int_eq(((int16_t *)s->data)[2], -4);
+  tv_image_destroy(s);
   tvt_assert_status(ctx, tv_image_fill(ctx, NULL, 1.0), TV_ERR_NULL);
   tv_image_destroy(a);
   tv_ctx_destroy(ctx);

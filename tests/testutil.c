@@ -94,6 +94,10 @@ void tvt_fill_random(tv_image *img, uint64_t seed) {
         row[i] = (uint8_t)(r >> 56);
       else if (img->type == TV_U16)
         ((uint16_t *)(void *)row)[i] = (uint16_t)(r >> 48);
+      else if (img->type == TV_S16)
+        ((int16_t *)(void *)row)[i] = (int16_t)(uint16_t)(r >> 48);
+      else if (img->type == TV_S32)
+        ((int32_t *)(void *)row)[i] = (int32_t)(uint32_t)(r >> 32);
       else
         ((float *)(void *)row)[i] =
             (float)((double)(r >> 11) / 9007199254740992.0 * 2000.0 - 1000.0);

@@ -29,7 +29,7 @@ tv_ctx *tvt_ctx(void);
 
 /* Deterministic pseudo-random numbers (xorshift64*). */
 uint64_t tvt_rand(uint64_t *state);
-/* Fills every sample with random values (u16: full range; f32: [-1000, 1000)). */
+/* Fills every sample with random values (integer types: full range; f32: [-1000, 1000)). */
 void tvt_fill_random(tv_image *img, uint64_t seed);
 /* Whether two images have equal size, type, channels and samples (ignoring row padding). */
 int tvt_images_equal(const tv_image *a, const tv_image *b);

@@ -13,7 +13,9 @@ extern "C" {
 typedef enum tv_pixel_type {
   TV_U8 = 1,  /* unsigned 8-bit */
   TV_U16 = 2, /* unsigned 16-bit, native byte order; 12-bit cameras use the low 12 bits */
-  TV_F32 = 3  /* IEEE-754 single precision */
+  TV_F32 = 3, /* IEEE-754 single precision */
+  TV_S16 = 4, /* signed 16-bit: derivatives (Sobel, Scharr, Laplacian) */
+  TV_S32 = 5  /* signed 32-bit: component labels */
 } tv_pixel_type;
 
 struct tvi_buffer;
@@ -66,13 +68,14 @@ TV_API tv_status tv_image_copy(tv_ctx *ctx, const tv_image *src, tv_image *dst);
 
 /* Converts src into dst of the same size and channels and any type:
  * dst = saturate(round(src * scale + offset)), rounding half to even as OpenCV does; to f32, no
- * saturation or rounding. NaN converts to 0. src and dst must not overlap unless they are the same
- * image with the same type. Statuses: TV_OK, TV_ERR_NULL, TV_ERR_ARG (non-finite scale/offset,
- * overlap), TV_ERR_SIZE (sizes or channels differ). */
+ * saturation or rounding. NaN converts to 0. Any pixel type to any other. src and dst must not
+ * overlap unless they are the same image with the same type. Statuses: TV_OK, TV_ERR_NULL,
+ * TV_ERR_ARG (non-finite scale/offset, overlap), TV_ERR_SIZE (sizes or channels differ). */
 TV_API tv_status tv_image_convert(tv_ctx *ctx, const tv_image *src, tv_image *dst, double scale,
                                   double offset);
 
-/* Converts RGB or RGBA src to single-channel dst of the same size and type, with the ITU-R BT.601
+/* Converts RGB or RGBA src (u8, u16 or f32) to single-channel dst of the same size and type, with
+ * the ITU-R BT.601
  * weights 0.299 R + 0.587 G + 0.114 B (alpha ignored). u8 and u16 use OpenCV's 14-bit fixed point
  * and equal cv::cvtColor(..., COLOR_RGB2GRAY) bit for bit. A 1-channel src is copied. Statuses:
  * TV_OK, TV_ERR_NULL, TV_ERR_ARG, TV_ERR_SIZE, TV_ERR_TYPE. */

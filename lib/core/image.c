@@ -11,6 +11,8 @@ int32_t tv_pixel_size(tv_pixel_type type) {
   case TV_U8: return 1;
   case TV_U16: return 2;
   case TV_F32: return 4;
+  case TV_S16: return 2;
+  case TV_S32: return 4;
   }
   return 0;
 }
@@ -226,18 +228,22 @@ tv_status tv_image_copy(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
   return TV_OK;
 }
 
-/* Saturating conversion of a double to an integer range, rounding half to even (as lrint in the
- * default rounding mode, and as OpenCV's saturate_cast). NaN gives 0. */
-static inline double tvi_sat(double v, double hi) {
-  if (!(v > 0.0)) return 0.0; /* also NaN */
+/* Saturating conversion of a double to an integer range [lo, hi], rounding half to even (as
+ * lrint in the default rounding mode, and as OpenCV's saturate_cast). NaN gives 0. */
+static inline double tvi_sat_range(double v, double lo, double hi) {
+  if (v != v) return 0.0;
+  if (v <= lo) return lo;
   if (v >= hi) return hi;
   return nearbyint(v);
 }
+static inline double tvi_sat(double v, double hi) { return tvi_sat_range(v, 0.0, hi); }
 
 static inline double tvi_load(const void *row, int type, size_t i) {
   switch (type) {
   case TV_U8: return ((const uint8_t *)row)[i];
   case TV_U16: return ((const uint16_t *)row)[i];
+  case TV_S16: return ((const int16_t *)row)[i];
+  case TV_S32: return ((const int32_t *)row)[i];
   default: return ((const float *)row)[i];
   }
 }
@@ -262,6 +268,16 @@ static void tvi_convert_task(void *arg, int64_t task, int worker) {
     case TV_U16:
       for (size_t i = 0; i < n; i++)
         ((uint16_t *)d)[i] = (uint16_t)tvi_sat(tvi_load(s, src->type, i) * a + b, 65535.0);
+      break;
+    case TV_S16:
+      for (size_t i = 0; i < n; i++)
+        ((int16_t *)d)[i] =
+            (int16_t)tvi_sat_range(tvi_load(s, src->type, i) * a + b, -32768.0, 32767.0);
+      break;
+    case TV_S32:
+      for (size_t i = 0; i < n; i++)
+        ((int32_t *)d)[i] =
+            (int32_t)tvi_sat_range(tvi_load(s, src->type, i) * a + b, -2147483648.0, 2147483647.0);
       break;
     default:
       for (size_t i = 0; i < n; i++) {
@@ -330,6 +346,8 @@ tv_status tv_image_to_grey(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
   if (st != TV_OK) return st;
   if (dst->channels != 1)
     return TVI_ERR(ctx, TV_ERR_TYPE, "dst has %d channels (1 expected)", dst->channels);
+  if (src->type == TV_S16 || src->type == TV_S32)
+    return TVI_ERR(ctx, TV_ERR_TYPE, "RGB to grey takes u8, u16 or f32 images");
   if (src->channels == 1) return tv_image_copy(ctx, src, dst);
   if (tvi_images_overlap(src, dst))
     return TVI_ERR(ctx, TV_ERR_ARG, "src and dst overlap in memory");
@@ -341,7 +359,6 @@ tv_status tv_image_to_grey(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
 tv_status tv_image_fill(tv_ctx *ctx, tv_image *img, double value) {
   tv_status st = tvi_check_image(ctx, __func__, "img", img);
   if (st != TV_OK) return st;
-  if (value != value && img->type != TV_F32) value = 0.0;
   const size_t n = (size_t)img->width * (size_t)img->channels;
   for (int64_t y = 0; y < img->height; y++) {
     void *d = tvi_row(img, y);
@@ -350,6 +367,12 @@ tv_status tv_image_fill(tv_ctx *ctx, tv_image *img, double value) {
     } else if (img->type == TV_U16) {
       const uint16_t v = (uint16_t)tvi_sat(value, 65535.0);
       for (size_t i = 0; i < n; i++) ((uint16_t *)d)[i] = v;
+    } else if (img->type == TV_S16) {
+      const int16_t v = (int16_t)tvi_sat_range(value, -32768.0, 32767.0);
+      for (size_t i = 0; i < n; i++) ((int16_t *)d)[i] = v;
+    } else if (img->type == TV_S32) {
+      const int32_t v = (int32_t)tvi_sat_range(value, -2147483648.0, 2147483647.0);
+      for (size_t i = 0; i < n; i++) ((int32_t *)d)[i] = v;
     } else {
       const float v = (float)value;
       for (size_t i = 0; i < n; i++) ((float *)d)[i] = v;
