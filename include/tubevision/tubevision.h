@@ -6,5 +6,6 @@
 #include "core.h"
 #include "image.h"
 #include "io.h"
+#include "filter.h"
 
 #endif

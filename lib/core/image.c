@@ -60,6 +60,21 @@ tv_status tvi_check_image(tv_ctx *ctx, const char *func, const char *what, const
   return TV_OK;
 }
 
+tv_status tvi_check_pair(tv_ctx *ctx, const char *func, const tv_image *src, const tv_image *dst,
+                         int same_type, int same_channels) {
+  tv_status st = tvi_check_image(ctx, func, "src", src);
+  if (st == TV_OK) st = tvi_check_image(ctx, func, "dst", dst);
+  if (st != TV_OK) return st;
+  if (src->width != dst->width || src->height != dst->height ||
+      (same_channels && src->channels != dst->channels))
+    return tvi_fail(ctx, TV_ERR_SIZE, func, "src is %dx%dx%d but dst is %dx%dx%d", src->width,
+                    src->height, src->channels, dst->width, dst->height, dst->channels);
+  if (same_type && src->type != dst->type)
+    return tvi_fail(ctx, TV_ERR_TYPE, func, "src pixel type %d differs from dst pixel type %d",
+                    src->type, dst->type);
+  return TV_OK;
+}
+
 tv_status tvi_image_alloc(tv_ctx *ctx, const char *func, int32_t width, int32_t height,
                           int32_t channels, tv_pixel_type type, tv_image **out) {
   tv_status st = tvi_check_dims(ctx, func, width, height, channels, (int)type);
@@ -202,23 +217,8 @@ tv_status tv_image_clone(tv_ctx *ctx, const tv_image *src, tv_image **out) {
   return TV_OK;
 }
 
-static tv_status tvi_check_same(tv_ctx *ctx, const char *func, const tv_image *src,
-                                const tv_image *dst, int same_type, int same_channels) {
-  tv_status st = tvi_check_image(ctx, func, "src", src);
-  if (st == TV_OK) st = tvi_check_image(ctx, func, "dst", dst);
-  if (st != TV_OK) return st;
-  if (src->width != dst->width || src->height != dst->height ||
-      (same_channels && src->channels != dst->channels))
-    return tvi_fail(ctx, TV_ERR_SIZE, func, "src is %dx%dx%d but dst is %dx%dx%d", src->width,
-                    src->height, src->channels, dst->width, dst->height, dst->channels);
-  if (same_type && src->type != dst->type)
-    return tvi_fail(ctx, TV_ERR_TYPE, func, "src pixel type %d differs from dst pixel type %d",
-                    src->type, dst->type);
-  return TV_OK;
-}
-
 tv_status tv_image_copy(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
-  tv_status st = tvi_check_same(ctx, __func__, src, dst, 1, 1);
+  tv_status st = tvi_check_pair(ctx, __func__, src, dst, 1, 1);
   if (st != TV_OK) return st;
   if (src->data == dst->data && src->stride == dst->stride) return TV_OK;
   if (tvi_images_overlap(src, dst))
@@ -291,7 +291,7 @@ static void tvi_convert_task(void *arg, int64_t task, int worker) {
 
 tv_status tv_image_convert(tv_ctx *ctx, const tv_image *src, tv_image *dst, double scale,
                            double offset) {
-  tv_status st = tvi_check_same(ctx, __func__, src, dst, 0, 1);
+  tv_status st = tvi_check_pair(ctx, __func__, src, dst, 0, 1);
   if (st != TV_OK) return st;
   if (!isfinite(scale) || !isfinite(offset))
     return TVI_ERR(ctx, TV_ERR_ARG, "scale and offset must be finite");
@@ -342,7 +342,7 @@ static void tvi_grey_task(void *arg, int64_t task, int worker) {
 }
 
 tv_status tv_image_to_grey(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
-  tv_status st = tvi_check_same(ctx, __func__, src, dst, 1, 0);
+  tv_status st = tvi_check_pair(ctx, __func__, src, dst, 1, 0);
   if (st != TV_OK) return st;
   if (dst->channels != 1)
     return TVI_ERR(ctx, TV_ERR_TYPE, "dst has %d channels (1 expected)", dst->channels);

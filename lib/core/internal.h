@@ -77,6 +77,17 @@ tv_status tvi_check_dims(tv_ctx *ctx, const char *func, int64_t width, int64_t h
  * data aligned to its sample size). `what` names the argument in the message ("src"). */
 tv_status tvi_check_image(tv_ctx *ctx, const char *func, const char *what, const tv_image *img);
 
+/* Checks src and dst (named "src" and "dst" in messages) and that they have the same width and
+ * height, and when asked the same channel count (TV_ERR_SIZE) and pixel type (TV_ERR_TYPE). */
+tv_status tvi_check_pair(tv_ctx *ctx, const char *func, const tv_image *src, const tv_image *dst,
+                         int same_type, int same_channels);
+
+/* Whether two images describe exactly the same pixels (same data, stride, size, layout). */
+static inline int tvi_same_image(const tv_image *a, const tv_image *b) {
+  return a->data == b->data && a->stride == b->stride && a->width == b->width &&
+         a->height == b->height && a->channels == b->channels && a->type == b->type;
+}
+
 /* Bytes in one row's samples: width * channels * sample size. */
 static inline size_t tvi_row_bytes(const tv_image *img) {
   return (size_t)img->width * (size_t)img->channels *
