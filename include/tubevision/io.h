@@ -76,11 +76,12 @@ TV_API tv_status tv_image_write(tv_ctx *ctx, const tv_image *img, const char *pa
  * alpha). 16-bit files give u16 in native byte order, all others u8 with 1, 2 and 4-bit samples
  * scaled to 0..255 (1-bit 1 -> 255). No gamma or colour management (gAMA, cHRM, sRGB, iCCP are
  * ignored). A palette index beyond PLTE decodes as black (opaque unless tRNS says otherwise), as
- * libpng does. Accepts and rejects what libpng does with its default CRC handling, reading to IEND:
- * a bad CRC in a critical chunk, a zlib or Adler-32 error, missing or short image data and data that
- * ends early are TV_ERR_CORRUPT; damaged ancillary chunks are skipped. Not a PNG signature is
- * TV_ERR_FORMAT. The header's size is checked against TV_CTX_MAX_PIXELS before anything is
- * allocated, and no chunk may make libpng allocate more than the data can hold.
+ * libpng does. Accepts and rejects what libpng does with its default CRC handling, reading to
+ * IEND: a bad CRC in a critical chunk, a zlib or Adler-32 error, missing or short image data and
+ * data that ends early are TV_ERR_CORRUPT; damaged ancillary chunks are skipped. Not a PNG
+ * signature is TV_ERR_FORMAT. The header's size is checked against TV_CTX_MAX_PIXELS
+ * (TV_ERR_TOO_LARGE) before anything is allocated, and a hostile chunk length cannot make libpng
+ * allocate much more than the data holds.
  * tv_png_encode writes u8 as 8-bit and u16 as 16-bit PNG, 1, 3 or 4 channels as grey, RGB or RGBA,
  * not interlaced, with libpng's adaptive filtering; the stride of img is respected. level is the
  * zlib level 1..9 and 0 selects the default 6 (zlib's level 0, no compression, is not offered);
