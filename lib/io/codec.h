@@ -27,6 +27,16 @@ tv_status tvi_png_save(tv_ctx *ctx, const char *func, const tv_image *img, int32
                        void **out_data, size_t *out_size);
 tv_status tvi_jpeg_load(tv_ctx *ctx, const char *func, const uint8_t *data, size_t size,
                         tv_image_info *info, tv_image **out);
+/* The JPEG decoder with libjpeg settings the public API does not offer (options below, output
+ * scaled by scale_num / scale_denom). The public decoder uses none of them; the conformance tests
+ * use them to reproduce libjpeg-turbo's reference decodes made with other settings. */
+#define TVI_JPEG_FAST_DCT 1u       /* JDCT_IFAST instead of JDCT_ISLOW */
+#define TVI_JPEG_FAST_UPSAMPLE 2u  /* do_fancy_upsampling = FALSE */
+#define TVI_JPEG_ALLOW_WARNINGS 4u /* return the image libjpeg makes despite corrupt data */
+#define TVI_JPEG_RAW_CMYK 8u       /* CMYK/YCCK files: 4 channels of CMYK as stored */
+tv_status tvi_jpeg_load_ex(tv_ctx *ctx, const char *func, const uint8_t *data, size_t size,
+                           unsigned opts, int scale_num, int scale_denom, tv_image_info *info,
+                           tv_image **out);
 tv_status tvi_jpeg_save(tv_ctx *ctx, const char *func, const tv_image *img, int32_t quality,
                         void **out_data, size_t *out_size);
 tv_status tvi_pnm_load(tv_ctx *ctx, const char *func, const uint8_t *data, size_t size,
