@@ -74,6 +74,23 @@ static int drop_alpha(tv_ctx *ctx, tv_image **img) {
   return replace(ctx, img, rgb, st, "dropping alpha");
 }
 
+/* Repeats the one channel of a grey image three times (for a .ppm name). */
+static int grey_to_rgb(tv_ctx *ctx, tv_image **img) {
+  const tv_image *src = *img;
+  tv_image *rgb = NULL;
+  tv_status st = tv_image_create(ctx, src->width, src->height, 3, (tv_pixel_type)src->type, &rgb);
+  if (st == TV_OK) {
+    const size_t es = (size_t)tv_pixel_size((tv_pixel_type)src->type);
+    for (int32_t y = 0; y < src->height; y++) {
+      const unsigned char *s = (const unsigned char *)src->data + (int64_t)y * src->stride;
+      unsigned char *d = (unsigned char *)rgb->data + (int64_t)y * rgb->stride;
+      for (int32_t x = 0; x < src->width; x++)
+        for (int c = 0; c < 3; c++) memcpy(d + (3 * x + c) * es, s + x * es, es);
+    }
+  }
+  return replace(ctx, img, rgb, st, "expanding grey to RGB");
+}
+
 static int convert(tv_ctx *ctx, const char *in, const char *out, int quality, int grey) {
   tv_image *img = NULL;
   if (tv_image_read(ctx, in, &img) != TV_OK) {
@@ -90,10 +107,12 @@ static int convert(tv_ctx *ctx, const char *in, const char *out, int quality, in
     if (st == TV_OK) st = tv_image_to_grey(ctx, img, g);
     rc = replace(ctx, &img, g, st, "converting to grey");
   }
+  if (!rc && ends_with(out, ".ppm") && img->channels == 1) rc = grey_to_rgb(ctx, &img);
   if (!rc && to_jpeg && img->type != TV_U8) {
     tv_image *u8 = NULL;
     tv_status st = tv_image_create(ctx, img->width, img->height, img->channels, TV_U8, &u8);
-    if (st == TV_OK) st = tv_image_convert(ctx, img, u8, img->type == TV_U16 ? 1.0 / 257.0 : 1.0, 0);
+    if (st == TV_OK)
+      st = tv_image_convert(ctx, img, u8, img->type == TV_U16 ? 1.0 / 257.0 : 1.0, 0);
     rc = replace(ctx, &img, u8, st, "converting to 8 bits");
   }
   if (!rc && tv_image_write(ctx, img, out, TV_FORMAT_UNKNOWN, quality) != TV_OK) {
