@@ -140,12 +140,18 @@ START_TEST(tv_cpu_environment) {
   static const struct {
     const char *value;
     int want; /* -1: the CPU's level */
-  } cases[] = {{"scalar", TV_ISA_SCALAR}, {"SCALAR", TV_ISA_SCALAR}, {"bogus", -1}, {"", -1},
+  } cases[] = {
+    {"scalar", TV_ISA_SCALAR},
+    {"SCALAR", TV_ISA_SCALAR},
+    {"bogus", -1},
+    {"", -1},
 #if TV_ARCH_X86
-               {"sse4", TV_ISA_SSE4},     {"neon", TV_ISA_SCALAR},
+    {"sse4", TV_ISA_SSE4},
+    {"neon", TV_ISA_SCALAR},
 #endif
 #if TV_ARCH_ARM64
-               {"neon", TV_ISA_NEON},     {"avx2", TV_ISA_SCALAR},
+    {"neon", TV_ISA_NEON},
+    {"avx2", TV_ISA_SCALAR},
 #endif
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -154,8 +160,8 @@ START_TEST(tv_cpu_environment) {
     int64_t v = -1;
     tvt_assert_ok(ctx, tv_ctx_get(ctx, TV_CTX_ACTIVE_ISA, &v));
     const int want = cases[i].want < 0 ? (int)tv_cpu_isa() : cases[i].want;
-    ck_assert_msg(v == want, "TV_CPU=%s gives %s, want %s", cases[i].value,
-                  tv_isa_name((tv_isa)v), tv_isa_name((tv_isa)want));
+    ck_assert_msg(v == want, "TV_CPU=%s gives %s, want %s", cases[i].value, tv_isa_name((tv_isa)v),
+                  tv_isa_name((tv_isa)want));
     tv_ctx_destroy(ctx);
   }
 #if TV_ARCH_X86
@@ -249,8 +255,7 @@ START_TEST(pool_runs_every_task_once) {
       for (int i = 0; i < N; i++) atomic_init(&hits[i], 0);
       const int64_t ntasks = rep == 0 ? 1 : (rep == 1 ? 0 : N - rep);
       tvi_parallel_for(ctx, ntasks, tvt_hit, &job);
-      for (int64_t i = 0; i < N; i++)
-        ck_assert_int_eq(atomic_load(&hits[i]), i < ntasks ? 1 : 0);
+      for (int64_t i = 0; i < N; i++) ck_assert_int_eq(atomic_load(&hits[i]), i < ntasks ? 1 : 0);
       for (int w = threads; w < TVI_MAX_THREADS; w++)
         ck_assert_int_eq(atomic_load(&job.workers_seen[w]), 0);
     }
