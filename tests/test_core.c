@@ -76,6 +76,11 @@ START_TEST(ctx_bad_arguments) {
   tvt_assert_error_has(ctx, "not a level of this architecture");
   tvt_assert_status(ctx, tv_ctx_set(ctx, TV_CTX_ACTIVE_ISA, 0), TV_ERR_ARG);
   tvt_assert_error_has(ctx, "read-only");
+  tvt_assert_status(ctx, tv_ctx_set(ctx, TV_CTX_DETERMINISTIC, 2), TV_ERR_ARG);
+  tvt_assert_error_has(ctx, "TV_CTX_DETERMINISTIC must be 0 or 1, got 2");
+  tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_DETERMINISTIC, 1));
+  tvt_assert_ok(ctx, tv_ctx_get(ctx, TV_CTX_DETERMINISTIC, &v));
+  ck_assert_int_eq(v, 1);
   tvt_assert_status(ctx, tv_ctx_set(ctx, (tv_ctx_option)77, 1), TV_ERR_ARG);
   tvt_assert_error_has(ctx, "unknown option key 77");
   tvt_assert_status(ctx, tv_ctx_get(ctx, (tv_ctx_option)77, &v), TV_ERR_ARG);

@@ -86,7 +86,11 @@ typedef enum tv_ctx_option {
    * Default 2^28. Range 1 .. 2^40. */
   TV_CTX_MAX_PIXELS = 3,
   /* Read only: the active SIMD level (a tv_isa). */
-  TV_CTX_ACTIVE_ISA = 4
+  TV_CTX_ACTIVE_ISA = 4,
+  /* 1: operations whose float results could depend on how work is split (CNN inference) compute
+   * in a fixed order, bit-identical for any thread count and run to run. 0 (default): the fastest
+   * order, still identical run to run for one thread count. */
+  TV_CTX_DETERMINISTIC = 5
 } tv_ctx_option;
 
 /* Creates a context with default options and writes it to *out (NULL on failure). Reads the

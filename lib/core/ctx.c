@@ -84,6 +84,12 @@ tv_status tv_ctx_set(tv_ctx *ctx, tv_ctx_option key, int64_t value) {
     return TV_OK;
   case TV_CTX_ACTIVE_ISA:
     return TVI_ERR(ctx, TV_ERR_ARG, "TV_CTX_ACTIVE_ISA is read-only (set TV_CTX_SIMD_CAP)");
+  case TV_CTX_DETERMINISTIC:
+    if (value != 0 && value != 1)
+      return TVI_ERR(ctx, TV_ERR_ARG, "TV_CTX_DETERMINISTIC must be 0 or 1, got %lld",
+                     (long long)value);
+    ctx->deterministic = (int)value;
+    return TV_OK;
   }
   return TVI_ERR(ctx, TV_ERR_ARG, "unknown option key %d", (int)key);
 }
@@ -97,6 +103,7 @@ tv_status tv_ctx_get(tv_ctx *ctx, tv_ctx_option key, int64_t *value) {
   case TV_CTX_SIMD_CAP: *value = ctx->simd_cap; return TV_OK;
   case TV_CTX_MAX_PIXELS: *value = ctx->max_pixels; return TV_OK;
   case TV_CTX_ACTIVE_ISA: *value = ctx->active; return TV_OK;
+  case TV_CTX_DETERMINISTIC: *value = ctx->deterministic; return TV_OK;
   }
   return TVI_ERR(ctx, TV_ERR_ARG, "unknown option key %d", (int)key);
 }

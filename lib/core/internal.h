@@ -21,6 +21,7 @@ struct tv_ctx {
   tv_isa env_cap;        /* from TV_CPU, or the CPU's level */
   tv_isa active;         /* min(cpu, simd_cap, env_cap) in the architecture's order */
   int64_t max_pixels;    /* TV_CTX_MAX_PIXELS */
+  int deterministic;     /* TV_CTX_DETERMINISTIC */
   tv_status last_status; /* of the last failure */
   char last_error[TVI_ERR_CAP];
   struct tvi_pool *pool; /* created on first parallel use with threads > 1 */
