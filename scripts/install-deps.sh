@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages tubevision needs to build and test (as root, or through sudo).
 # SPDX-License-Identifier: Apache-2.0
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libpng-dev libturbojpeg0-dev check clang
+pkgs=(build-essential cmake pkg-config libpng-dev libturbojpeg0-dev libopenblas-dev check clang
       libclang-rt-14-dev clang-format)
 missing=()
 for p in "${pkgs[@]}"; do

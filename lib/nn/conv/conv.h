@@ -1,0 +1,62 @@
+/* The convolution engine: prepared (packed) weights and fast kernels for conv2d layers, with bias
+ * and activation fused into the store. Activations are NCHW float32 in and out.
+ * SPDX-License-Identifier: Apache-2.0 */
+#ifndef TVI_CONV_H
+#define TVI_CONV_H
+
+#include "core/internal.h"
+
+/* Activations that can be fused into a convolution's output. Values are part of the model file
+ * format (models/FORMAT.md): pinned. */
+typedef enum tvi_act {
+  TVI_ACT_NONE = 0,
+  TVI_ACT_RELU = 1,
+  TVI_ACT_LEAKY_RELU = 2, /* x < 0 ? a * x : x */
+  TVI_ACT_SIGMOID = 3,
+  TVI_ACT_SILU = 4,      /* x * sigmoid(x) */
+  TVI_ACT_HARDSWISH = 5, /* x * clip(x + 3, 0, 6) / 6 */
+  TVI_ACT_CLIP = 6       /* clip(x, a, b); ReLU6 is CLIP(0, 6) */
+} tvi_act;
+
+/* A conv2d layer's geometry. Output size: oh = (h + pad_t + pad_b - dil_h * (kh - 1) - 1) /
+ * stride_h + 1, likewise ow. Weights are OIHW: cout x (cin / groups) x kh x kw. */
+typedef struct tvi_conv_params {
+  int32_t cin, cout, kh, kw;
+  int32_t stride_h, stride_w;
+  int32_t pad_t, pad_l, pad_b, pad_r;
+  int32_t dil_h, dil_w;
+  int32_t groups; /* 1 normal, cin == cout == groups depthwise */
+  int32_t act;    /* tvi_act */
+  float act_a, act_b;
+} tvi_conv_params;
+
+/* Weights packed once for the algorithm chosen for this layer (at model load); immutable and
+ * shareable by threads. */
+typedef struct tvi_conv_plan tvi_conv_plan;
+
+/* Validates params (TV_ERR_ARG with a message naming the field) and packs weight (OIHW) and bias
+ * (cout floats, or NULL for none) into a new plan. Statuses: TV_OK, TV_ERR_ARG, TV_ERR_NOMEM. */
+tv_status tvi_conv_prepare(tv_ctx *ctx, const tvi_conv_params *p, const float *weight,
+                           const float *bias, tvi_conv_plan **out);
+void tvi_conv_free(tvi_conv_plan *plan);
+
+/* Output height and width for an input of h x w (0 if the input is too small). */
+void tvi_conv_output_size(const tvi_conv_params *p, int32_t h, int32_t w, int32_t *oh,
+                          int32_t *ow);
+
+/* Bytes of scratch memory tvi_conv_run needs for n inputs of h x w when run with `workers`
+ * workers (tvi_parallel_workers(ctx)). */
+size_t tvi_conv_scratch_size(const tvi_conv_plan *plan, int32_t n, int32_t h, int32_t w,
+                             int workers);
+
+/* out[n][cout][oh][ow] = act(conv(in[n][cin][h][w]) + bias). scratch: at least
+ * tvi_conv_scratch_size bytes, 64-byte aligned. Uses ctx's threads. Deterministic: each output
+ * element is summed in a fixed order that does not depend on the thread count. in and out must
+ * not overlap. */
+void tvi_conv_run(tv_ctx *ctx, const tvi_conv_plan *plan, const float *in, float *out, int32_t n,
+                  int32_t h, int32_t w, void *scratch);
+
+/* The algorithm chosen for a plan, for benchmarks and tests ("direct3x3_avx512", "gemm1x1", ...). */
+const char *tvi_conv_algorithm(const tvi_conv_plan *plan);
+
+#endif
