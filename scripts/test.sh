@@ -19,6 +19,12 @@ cmake -S . -B build -DTV_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
 
+step "the same tests with the SIMD level forced down (TV_CPU), as every kernel has fallbacks"
+for level in scalar sse4 avx2; do
+  echo "TV_CPU=$level"
+  (cd build && TV_CPU=$level ctest --output-on-failure -j"$jobs" -R '^test_' -E 'conformance|neu')
+done
+
 step "build (clang, ASan + UBSan, -Werror) and test"
 cmake -S . -B build-asan -DTV_WERROR=ON -DTV_SANITIZE=address -DCMAKE_C_COMPILER=clang \
   -DCMAKE_BUILD_TYPE=Debug >/dev/null
