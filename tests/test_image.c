@@ -275,9 +275,9 @@ START_TEST(grey_is_bt601_fixed_point) {
           if (types[t] == TV_F32)
             want = (float)((float)r * 0.299f + (float)g * 0.587f + (float)b * 0.114f);
           else
-            want = (double)(((uint32_t)r * 4899u + (uint32_t)g * 9617u + (uint32_t)b * 1868u +
-                             8192u) >>
-                            14);
+            want = (double)(((uint32_t)r * 9798u + (uint32_t)g * 19235u + (uint32_t)b * 3735u +
+                             16384u) >>
+                            15);
           ck_assert_msg(fabs(tvt_get(dst, x, y, 0) - want) <= (types[t] == TV_F32 ? 1e-3 : 0),
                         "type %d at %d,%d: got %g want %g", types[t], x, y, tvt_get(dst, x, y, 0),
                         want);

@@ -75,10 +75,10 @@ TV_API tv_status tv_image_convert(tv_ctx *ctx, const tv_image *src, tv_image *ds
                                   double offset);
 
 /* Converts RGB or RGBA src (u8, u16 or f32) to single-channel dst of the same size and type, with
- * the ITU-R BT.601
- * weights 0.299 R + 0.587 G + 0.114 B (alpha ignored). u8 and u16 use OpenCV's 14-bit fixed point
- * and equal cv::cvtColor(..., COLOR_RGB2GRAY) bit for bit. A 1-channel src is copied. Statuses:
- * TV_OK, TV_ERR_NULL, TV_ERR_ARG, TV_ERR_SIZE, TV_ERR_TYPE. */
+ * the ITU-R BT.601 weights 0.299 R + 0.587 G + 0.114 B (alpha ignored). u8 and u16 use OpenCV 4's
+ * 15-bit fixed point, (9798 R + 19235 G + 3735 B + 16384) >> 15, and equal
+ * cv::cvtColor(..., COLOR_RGB2GRAY) bit for bit. A 1-channel src is copied. Statuses: TV_OK,
+ * TV_ERR_NULL, TV_ERR_ARG, TV_ERR_SIZE, TV_ERR_TYPE. */
 TV_API tv_status tv_image_to_grey(tv_ctx *ctx, const tv_image *src, tv_image *dst);
 
 /* Sets every sample of img to value (saturated and rounded for integer types). Statuses: TV_OK,

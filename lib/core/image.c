@@ -4,7 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "internal.h"
+#include "kernels/convert/convert.h"
+
+static const struct {
+  tv_isa isa;
+  const tvi_convert_kernels *k;
+  const char *name;
+} tvi_convert_table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "kernels/convert/convert.inc"
+#undef TV_KERNEL
+};
 
 int32_t tv_pixel_size(tv_pixel_type type) {
   switch (type) {
@@ -187,6 +199,7 @@ typedef struct tvi_rows_job {
   tv_image *dst;
   int64_t band;
   double scale, offset;
+  const tvi_convert_kernels *k; /* conversion and grey kernels (NULL for plain copies) */
 } tvi_rows_job;
 
 static void tvi_copy_task(void *arg, int64_t task, int worker) {
@@ -211,7 +224,7 @@ tv_status tv_image_clone(tv_ctx *ctx, const tv_image *src, tv_image **out) {
   st = tvi_image_alloc(ctx, __func__, src->width, src->height, src->channels,
                        (tv_pixel_type)src->type, &img);
   if (st != TV_OK) return st;
-  tvi_rows_job job = {src, img, tvi_band_rows(src), 1.0, 0.0};
+  tvi_rows_job job = {src, img, tvi_band_rows(src), 1.0, 0.0, NULL};
   tvi_parallel_for(ctx, tvi_bands(src, job.band), tvi_copy_task, &job);
   *out = img;
   return TV_OK;
@@ -223,7 +236,7 @@ tv_status tv_image_copy(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
   if (src->data == dst->data && src->stride == dst->stride) return TV_OK;
   if (tvi_images_overlap(src, dst))
     return TVI_ERR(ctx, TV_ERR_ARG, "src and dst overlap in memory");
-  tvi_rows_job job = {src, dst, tvi_band_rows(src), 1.0, 0.0};
+  tvi_rows_job job = {src, dst, tvi_band_rows(src), 1.0, 0.0, NULL};
   tvi_parallel_for(ctx, tvi_bands(src, job.band), tvi_copy_task, &job);
   return TV_OK;
 }
@@ -257,9 +270,36 @@ static void tvi_convert_task(void *arg, int64_t task, int worker) {
   const int64_t y1 = y0 + job->band < src->height ? y0 + job->band : src->height;
   const size_t n = (size_t)src->width * (size_t)src->channels;
   const double a = job->scale, b = job->offset;
+  const tvi_convert_kernels *k = job->k;
   for (int64_t y = y0; y < y1; y++) {
     const void *s = tvi_row(src, y);
     void *d = tvi_row(dst, y);
+    /* The hot pairs have SIMD kernels with the same definition as the loops below. */
+    const int pair = src->type * 8 + dst->type;
+    if (pair == TV_U8 * 8 + TV_F32) {
+      k->u8_f32(s, d, n, a, b);
+      continue;
+    }
+    if (pair == TV_U16 * 8 + TV_F32) {
+      k->u16_f32(s, d, n, a, b);
+      continue;
+    }
+    if (pair == TV_F32 * 8 + TV_U8) {
+      k->f32_u8(s, d, n, a, b);
+      continue;
+    }
+    if (pair == TV_F32 * 8 + TV_U16) {
+      k->f32_u16(s, d, n, a, b);
+      continue;
+    }
+    if (pair == TV_U8 * 8 + TV_U16) {
+      k->u8_u16(s, d, n, a, b);
+      continue;
+    }
+    if (pair == TV_U16 * 8 + TV_U8) {
+      k->u16_u8(s, d, n, a, b);
+      continue;
+    }
     switch (dst->type) {
     case TV_U8:
       for (size_t i = 0; i < n; i++)
@@ -299,7 +339,8 @@ tv_status tv_image_convert(tv_ctx *ctx, const tv_image *src, tv_image *dst, doub
       src->data == dst->data && src->stride == dst->stride && src->type == dst->type;
   if (!in_place && tvi_images_overlap(src, dst))
     return TVI_ERR(ctx, TV_ERR_ARG, "src and dst overlap in memory");
-  tvi_rows_job job = {src, dst, tvi_band_rows(src), scale, offset};
+  tvi_rows_job job = {src,   dst,    tvi_band_rows(src),
+                      scale, offset, tvi_convert_table[TVI_SELECT(ctx, tvi_convert_table)].k};
   if (src->type == dst->type && scale == 1.0 && offset == 0.0) {
     if (!in_place) tvi_parallel_for(ctx, tvi_bands(src, job.band), tvi_copy_task, &job);
     return TV_OK;
@@ -307,8 +348,6 @@ tv_status tv_image_convert(tv_ctx *ctx, const tv_image *src, tv_image *dst, doub
   tvi_parallel_for(ctx, tvi_bands(src, job.band), tvi_convert_task, &job);
   return TV_OK;
 }
-
-enum { TVI_R2Y = 4899, TVI_G2Y = 9617, TVI_B2Y = 1868, TVI_YSHIFT = 14 };
 
 static void tvi_grey_task(void *arg, int64_t task, int worker) {
   (void)worker;
@@ -322,17 +361,9 @@ static void tvi_grey_task(void *arg, int64_t task, int worker) {
     const void *s = tvi_row(src, y);
     void *d = tvi_row(dst, y);
     if (src->type == TV_U8) {
-      const uint8_t *p = s;
-      for (int x = 0; x < w; x++, p += c)
-        ((uint8_t *)d)[x] = (uint8_t)((p[0] * TVI_R2Y + p[1] * TVI_G2Y + p[2] * TVI_B2Y +
-                                       (1 << (TVI_YSHIFT - 1))) >>
-                                      TVI_YSHIFT);
+      job->k->grey_u8(s, d, (size_t)w, c);
     } else if (src->type == TV_U16) {
-      const uint16_t *p = s;
-      for (int x = 0; x < w; x++, p += c)
-        ((uint16_t *)d)[x] = (uint16_t)(((uint32_t)p[0] * TVI_R2Y + (uint32_t)p[1] * TVI_G2Y +
-                                         (uint32_t)p[2] * TVI_B2Y + (1u << (TVI_YSHIFT - 1))) >>
-                                        TVI_YSHIFT);
+      job->k->grey_u16(s, d, (size_t)w, c);
     } else {
       const float *p = s;
       for (int x = 0; x < w; x++, p += c)
@@ -351,7 +382,8 @@ tv_status tv_image_to_grey(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
   if (src->channels == 1) return tv_image_copy(ctx, src, dst);
   if (tvi_images_overlap(src, dst))
     return TVI_ERR(ctx, TV_ERR_ARG, "src and dst overlap in memory");
-  tvi_rows_job job = {src, dst, tvi_band_rows(src), 1.0, 0.0};
+  tvi_rows_job job = {src, dst, tvi_band_rows(src),
+                      1.0, 0.0, tvi_convert_table[TVI_SELECT(ctx, tvi_convert_table)].k};
   tvi_parallel_for(ctx, tvi_bands(src, job.band), tvi_grey_task, &job);
   return TV_OK;
 }

@@ -1,0 +1,144 @@
+/* The stats kernels written once as plain C: stats_scalar.c compiles them as the reference, and
+ * each ISA file compiles the same code with its own flags, where the compiler turns the
+ * one-channel integer loops into vector code (integer results are exact in any order). f32 sums
+ * keep the sample order (no -ffast-math), so every variant gives the same double.
+ * Include once per ISA file after defining TVI_STATS_ISA (the suffix of the kernel names).
+ * SPDX-License-Identifier: Apache-2.0 */
+#ifndef TVI_STATS_IMPL_H
+#define TVI_STATS_IMPL_H
+
+#include "stats.h"
+
+#define TVI_CAT2(a, b) a##_##b
+#define TVI_CAT(a, b) TVI_CAT2(a, b)
+#define TVI_NAME(op) TVI_CAT(op, TVI_STATS_ISA)
+
+/* Integer min/max: a one-channel loop the compiler vectorizes, and a generic one. */
+#define TVI_MINMAX_INT(type, T)                                                                    \
+  static void TVI_NAME(tvi_minmax_##type)(const T *p, size_t npix, int c, int32_t *mn,             \
+                                          int32_t *mx) {                                           \
+    if (c == 1) {                                                                                  \
+      if (!npix) return;                                                                           \
+      T l = p[0], h = p[0];                                                                        \
+      for (size_t i = 0; i < npix; i++) {                                                          \
+        l = p[i] < l ? p[i] : l;                                                                   \
+        h = p[i] > h ? p[i] : h;                                                                   \
+      }                                                                                            \
+      if (l < mn[0]) mn[0] = l;                                                                    \
+      if (h > mx[0]) mx[0] = h;                                                                    \
+      return;                                                                                      \
+    }                                                                                              \
+    for (size_t i = 0; i < npix; i++)                                                              \
+      for (int k = 0; k < c; k++) {                                                                \
+        const int32_t v = p[i * (size_t)c + (size_t)k];                                            \
+        if (v < mn[k]) mn[k] = v;                                                                  \
+        if (v > mx[k]) mx[k] = v;                                                                  \
+      }                                                                                            \
+  }
+TVI_MINMAX_INT(u8, uint8_t)
+TVI_MINMAX_INT(u16, uint16_t)
+TVI_MINMAX_INT(s16, int16_t)
+
+static void TVI_NAME(tvi_minmax_f32)(const float *p, size_t npix, int c, float *mn, float *mx) {
+  for (size_t i = 0; i < npix; i++)
+    for (int k = 0; k < c; k++) {
+      const float v = p[i * (size_t)c + (size_t)k];
+      if (v < mn[k]) mn[k] = v; /* comparisons with NaN are false: NaN is ignored */
+      if (v > mx[k]) mx[k] = v;
+    }
+}
+
+/* Integer sums: 32-bit partial sums over chunks short enough not to overflow (u8: 65536
+ * squares of at most 65025 < 2^32), folded into 64 bits; u16/s16 squares need 64 bits. */
+static void TVI_NAME(tvi_sum_u8)(const uint8_t *p, size_t npix, int c, int64_t *sum, uint64_t *sq) {
+  if (c == 1) {
+    for (size_t i0 = 0; i0 < npix; i0 += 65536) {
+      const size_t i1 = npix - i0 < 65536 ? npix : i0 + 65536;
+      uint32_t s = 0, q = 0;
+      for (size_t i = i0; i < i1; i++) {
+        s += p[i];
+        q += (uint32_t)p[i] * p[i];
+      }
+      sum[0] += s;
+      sq[0] += q;
+    }
+    return;
+  }
+  for (size_t i = 0; i < npix; i++)
+    for (int k = 0; k < c; k++) {
+      const uint32_t v = p[i * (size_t)c + (size_t)k];
+      sum[k] += v;
+      sq[k] += v * v;
+    }
+}
+
+static void TVI_NAME(tvi_sum_u16)(const uint16_t *p, size_t npix, int c, int64_t *sum,
+                                  uint64_t *sq) {
+  if (c == 1) {
+    uint64_t s = 0, q = 0;
+    for (size_t i = 0; i < npix; i++) {
+      s += p[i];
+      q += (uint64_t)((uint32_t)p[i] * p[i]);
+    }
+    sum[0] += (int64_t)s;
+    sq[0] += q;
+    return;
+  }
+  for (size_t i = 0; i < npix; i++)
+    for (int k = 0; k < c; k++) {
+      const uint32_t v = p[i * (size_t)c + (size_t)k];
+      sum[k] += v;
+      sq[k] += (uint64_t)(v * v);
+    }
+}
+
+static void TVI_NAME(tvi_sum_s16)(const int16_t *p, size_t npix, int c, int64_t *sum,
+                                  uint64_t *sq) {
+  if (c == 1) {
+    int64_t s = 0;
+    uint64_t q = 0;
+    for (size_t i = 0; i < npix; i++) {
+      s += p[i];
+      q += (uint64_t)(uint32_t)((int32_t)p[i] * p[i]);
+    }
+    sum[0] += s;
+    sq[0] += q;
+    return;
+  }
+  for (size_t i = 0; i < npix; i++)
+    for (int k = 0; k < c; k++) {
+      const int32_t v = p[i * (size_t)c + (size_t)k];
+      sum[k] += v;
+      sq[k] += (uint64_t)(uint32_t)(v * v);
+    }
+}
+
+static void TVI_NAME(tvi_sum_f32)(const float *p, size_t npix, int c, double *sum, double *sq) {
+  for (size_t i = 0; i < npix; i++)
+    for (int k = 0; k < c; k++) {
+      const double v = p[i * (size_t)c + (size_t)k];
+      sum[k] += v;
+      sq[k] += v * v;
+    }
+}
+
+/* Four sub-histograms, so that runs of equal samples do not wait on one counter's store. */
+static void TVI_NAME(tvi_hist_u8)(const uint8_t *p, size_t n, uint32_t *h) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    h[p[i]]++;
+    h[256 + p[i + 1]]++;
+    h[512 + p[i + 2]]++;
+    h[768 + p[i + 3]]++;
+  }
+  for (; i < n; i++) h[p[i]]++;
+}
+
+#define TVI_STATS_TABLE                                                                            \
+  {                                                                                                \
+    TVI_NAME(tvi_minmax_u8), TVI_NAME(tvi_minmax_u16), TVI_NAME(tvi_minmax_s16),                   \
+        TVI_NAME(tvi_minmax_f32), TVI_NAME(tvi_sum_u8), TVI_NAME(tvi_sum_u16),                     \
+        TVI_NAME(tvi_sum_s16), TVI_NAME(tvi_sum_f32), TVI_NAME(tvi_hist_u8),                       \
+  }
+
+#endif

@@ -1,0 +1,174 @@
+/* Tests of the convert kernel family: every SIMD variant against the scalar reference, and the
+ * public conversions at every SIMD cap against the generic conversion.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dispatch.h"
+#include "core/kernels/convert/convert.h"
+#include "testutil.h"
+
+static const struct {
+  tv_isa isa;
+  const tvi_convert_kernels *k;
+  const char *name;
+} table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "core/kernels/convert/convert.inc"
+#undef TV_KERNEL
+};
+enum { NVARIANTS = sizeof table / sizeof table[0], GUARD = 64, MAXN = 300 };
+
+typedef void (*conv_fn)(const void *, void *, size_t, double, double);
+typedef void (*grey_fn)(const void *, void *, size_t, int);
+
+/* Fills a buffer with samples of size es: integers random; floats a mix of halves, huge values,
+ * negative values, infinities and NaN. */
+static void fill(uint8_t *p, size_t bytes, size_t es, uint64_t seed) {
+  for (size_t i = 0; i < bytes; i++) p[i] = (uint8_t)tvt_rand(&seed);
+  if (es != 4) return;
+  float *f = (float *)(void *)p;
+  for (size_t i = 0; i < bytes / 4; i++) {
+    const uint64_t r = tvt_rand(&seed) % 8;
+    if (r == 0) f[i] = (float)(tvt_rand(&seed) % 600) * 0.5f - 20.0f; /* halves */
+    if (r == 1) f[i] = NAN;
+    if (r == 2) f[i] = (tvt_rand(&seed) & 1) ? INFINITY : -INFINITY;
+    if (r >= 3) f[i] = (float)((double)(tvt_rand(&seed) % 200000) / 2.0 - 20000.0);
+  }
+}
+
+static void check_conv(int v, size_t off_fn, size_t ies, size_t oes, double scale, double offset) {
+  const conv_fn fn = *(const conv_fn *)(const void *)((const char *)table[v].k + off_fn);
+  const conv_fn ref = *(const conv_fn *)(const void *)((const char *)&tvi_convert_scalar + off_fn);
+  uint8_t *s = malloc(MAXN * ies + 64), *d1 = malloc(MAXN * oes + 64 + GUARD),
+          *d2 = malloc(MAXN * oes + 64 + GUARD);
+  ck_assert(s && d1 && d2);
+  fill(s, MAXN * ies + 64, ies, 77 + off_fn);
+  for (size_t n = 0; n <= MAXN; n++)
+    for (size_t o = 0; o < 4; o++) {
+      memset(d1, 0xa5, MAXN * oes + 64 + GUARD);
+      memset(d2, 0xa5, MAXN * oes + 64 + GUARD);
+      ref(s + o * ies, d1 + o * oes, n, scale, offset);
+      fn(s + o * ies, d2 + o * oes, n, scale, offset);
+      ck_assert_msg(memcmp(d1, d2, MAXN * oes + 64 + GUARD) == 0,
+                    "%s kernel at %zu differs from scalar at n=%zu offset=%zu (%g, %g)",
+                    table[v].name, off_fn, n, o, scale, offset);
+    }
+  free(s);
+  free(d1);
+  free(d2);
+}
+
+static void check_grey(int v, size_t off_fn, size_t es, int c) {
+  const grey_fn fn = *(const grey_fn *)(const void *)((const char *)table[v].k + off_fn);
+  const grey_fn ref = *(const grey_fn *)(const void *)((const char *)&tvi_convert_scalar + off_fn);
+  const size_t in = MAXN * (size_t)c * es + 64;
+  uint8_t *s = malloc(in), *d1 = malloc(MAXN * es + 64 + GUARD),
+          *d2 = malloc(MAXN * es + 64 + GUARD);
+  ck_assert(s && d1 && d2);
+  fill(s, in, es, 99);
+  if (es == 1) memset(s, 255, 4 * (size_t)c); /* white stays white */
+  for (size_t n = 0; n <= MAXN; n++)
+    for (size_t o = 0; o < 4; o++) {
+      memset(d1, 0xa5, MAXN * es + 64 + GUARD);
+      memset(d2, 0xa5, MAXN * es + 64 + GUARD);
+      /* The source ends o samples before the end of the allocation. */
+      const uint8_t *src = s + in - (n * (size_t)c * es) - o * es;
+      ref(src, d1 + o * es, n, c);
+      fn(src, d2 + o * es, n, c);
+      ck_assert_msg(memcmp(d1, d2, MAXN * es + 64 + GUARD) == 0,
+                    "%s grey (es %zu, c %d) differs from scalar at n=%zu offset=%zu", table[v].name,
+                    es, c, n, o);
+    }
+  free(s);
+  free(d1);
+  free(d2);
+}
+
+START_TEST(variants_match_scalar) {
+  static const double params[][2] = {
+      {1.0, 0.0}, {1.0 / 257.0, 0.0}, {257.0, 0.0}, {0.5, 0.0},       {-1.0, 255.0}, {2.5, -3.25},
+      {0.0, 0.5}, {0.0, 1.5},         {1e-3, 0.5},  {1.0 / 255, 0.0}, {1e30, -1e30}, {3.0, 1e300}};
+#define K(name) offsetof(tvi_convert_kernels, name)
+  static const struct {
+    size_t off, ies, oes;
+  } convs[] = {{K(u8_f32), 1, 4},  {K(u16_f32), 2, 4}, {K(f32_u8), 4, 1},
+               {K(f32_u16), 4, 2}, {K(u8_u16), 1, 2},  {K(u16_u8), 2, 1}};
+  int tested = 0;
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) {
+      printf("convert: %s not run (CPU level %s)\n", table[v].name, tv_isa_name(tv_cpu_isa()));
+      continue;
+    }
+    for (size_t k = 0; k < sizeof convs / sizeof convs[0]; k++)
+      for (size_t p = 0; p < sizeof params / sizeof params[0]; p++)
+        check_conv(v, convs[k].off, convs[k].ies, convs[k].oes, params[p][0], params[p][1]);
+    for (int c = 3; c <= 4; c++) {
+      check_grey(v, K(grey_u8), 1, c);
+      check_grey(v, K(grey_u16), 2, c);
+    }
+    tested++;
+  }
+#undef K
+  ck_assert_int_ge(tested, 1);
+  ck_assert_int_eq(table[NVARIANTS - 1].isa, TV_ISA_SCALAR);
+}
+END_TEST
+
+/* The public functions at every SIMD cap give what the scalar level gives, on views. */
+START_TEST(public_every_cap) {
+  static const tv_pixel_type types[] = {TV_U8, TV_U16, TV_F32};
+  tv_ctx *ctx = tvt_ctx();
+  for (int st = 0; st < 3; st++)
+    for (int dt = 0; dt < 3; dt++) {
+      tv_image *S = NULL, *s = NULL, *ref = NULL, *out = NULL;
+      tvt_assert_ok(ctx, tv_image_create(ctx, 203, 31, 3, types[st], &S));
+      tvt_fill_random(S, 5 + (uint64_t)st);
+      tvt_assert_ok(ctx, tv_image_view(ctx, S, 3, 1, 199, 29, &s));
+      tvt_assert_ok(ctx, tv_image_create(ctx, 199, 29, 3, types[dt], &ref));
+      tvt_assert_ok(ctx, tv_image_create(ctx, 199, 29, 3, types[dt], &out));
+      tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_SIMD_CAP, TV_ISA_SCALAR));
+      tvt_assert_ok(ctx, tv_image_convert(ctx, s, ref, 1.0 / 257.0, 0.5));
+      for (int cap = TV_ISA_SSE4; cap <= TV_ISA_NEON; cap++) {
+        if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+        tvt_assert_ok(ctx, tv_image_convert(ctx, s, out, 1.0 / 257.0, 0.5));
+        ck_assert_msg(tvt_images_equal(ref, out), "convert %d->%d differs at cap %d", types[st],
+                      types[dt], cap);
+      }
+      if (st == dt && st != 2) {
+        tv_image *g1 = NULL, *g2 = NULL;
+        tvt_assert_ok(ctx, tv_image_create(ctx, 199, 29, 1, types[st], &g1));
+        tvt_assert_ok(ctx, tv_image_create(ctx, 199, 29, 1, types[st], &g2));
+        tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_SIMD_CAP, TV_ISA_SCALAR));
+        tvt_assert_ok(ctx, tv_image_to_grey(ctx, s, g1));
+        for (int cap = TV_ISA_SSE4; cap <= TV_ISA_NEON; cap++) {
+          if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+          tvt_assert_ok(ctx, tv_image_to_grey(ctx, s, g2));
+          ck_assert_msg(tvt_images_equal(g1, g2), "grey type %d differs at cap %d", types[st], cap);
+        }
+        tv_image_destroy(g1);
+        tv_image_destroy(g2);
+      }
+      tv_image_destroy(s);
+      tv_image_destroy(S);
+      tv_image_destroy(ref);
+      tv_image_destroy(out);
+    }
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
+static Suite *convert_suite(void) {
+  Suite *s = suite_create("convert_kernels");
+  TCase *tc = tcase_create("convert");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, variants_match_scalar);
+  tcase_add_test(tc, public_every_cap);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return tvt_run(convert_suite()); }
