@@ -40,7 +40,12 @@ TV_API tv_status tv_absdiff(tv_ctx *ctx, const tv_image *a, const tv_image *b, t
 TV_API tv_status tv_add(tv_ctx *ctx, const tv_image *a, const tv_image *b, tv_image *dst);
 /* dst = saturate(a - b). */
 TV_API tv_status tv_subtract(tv_ctx *ctx, const tv_image *a, const tv_image *b, tv_image *dst);
-/* dst = saturate(round(a * b * scale)), rounding half to even. */
+/* dst = saturate(round(a * b * scale)), rounding half to even, computed as cv::multiply does:
+ * u8, u16 and s16 as ((float)scale * a) * b in f32; f32 in f32 when scale is within FLT_EPSILON
+ * of 1, else (scale * a) * b in double rounded to f32. Two deliberate differences from OpenCV:
+ * products of 2^31 or more saturate (OpenCV's conversion overflows there), and OpenCV computes the
+ * last (samples mod 16) of a row in double when scale is not 1, where an exact halfway case can
+ * round differently by 1. scale must be finite. */
 TV_API tv_status tv_multiply(tv_ctx *ctx, const tv_image *a, const tv_image *b, tv_image *dst,
                              double scale);
 
@@ -63,22 +68,34 @@ TV_API tv_status tv_histogram(tv_ctx *ctx, const tv_image *src, uint64_t *hist, 
 /* Separable convolution: each row with kx[0..kx_len), then each column with ky[0..ky_len),
  * anchored at the kernel centres (lengths odd, 1..63), plus delta; the result saturated and
  * rounded to dst's type. src and dst have the same size and channels; dst's type may differ
- * (u8 -> f32, u8 -> s16, ...). Computed in f32 (f32 and s16 destinations: within 1e-4 relative of
- * the exact sum; integer destinations within 1 of it). */
+ * (u8 -> f32, u8 -> s16, ...; dst u8, u16, s16 or f32). Computed in f32, products and sums rounded
+ * separately in a fixed order, so every SIMD level gives the same bits: f32 destinations within
+ * 1e-4 of the exact sum relative to sum|kx| * sum|ky| * max|src| (kernels whose terms cancel lose
+ * relative accuracy); integer destinations (rounded half to even) within 1 of it. Not in place:
+ * any overlap of src and dst gives TV_ERR_ARG. */
 TV_API tv_status tv_sep_filter(tv_ctx *ctx, const tv_image *src, tv_image *dst, const float *kx,
                                int32_t kx_len, const float *ky, int32_t ky_len, double delta,
                                tv_border border, double border_value);
 /* Gaussian blur, the kernel as OpenCV's getGaussianKernel: ksize_x/ksize_y odd, or 0 to derive it
  * from sigma (round(sigma * (u8 ? 3 : 4) * 2 + 1) | 1); sigma <= 0 derives sigma from ksize
  * (0.3 * ((ksize - 1) * 0.5 - 1) + 0.8); sigma_y 0 means sigma_x. u8 output equals
- * cv::GaussianBlur bit for bit. src and dst same size, channels and type; in place allowed. */
+ * cv::GaussianBlur bit for bit, and so does u16 (OpenCV 4.6's Q8 and Q16 fixed point; the kernel's
+ * exp comes from libm where OpenCV uses its softfloat exp, which could in principle move one
+ * fixed-point tap at an exact rounding tie); f32 within 1e-5 relative (f32 sums). ksize at most
+ * 1023; as OpenCV, a 1-row (1-column) image is not blurred vertically (horizontally) unless the
+ * border is CONSTANT. CONSTANT uses border_value rounded and saturated to src's type.
+ * src and dst same size, channels and type; in place allowed. */
 TV_API tv_status tv_gaussian(tv_ctx *ctx, const tv_image *src, tv_image *dst, double sigma_x,
                              double sigma_y, int32_t ksize_x, int32_t ksize_y, tv_border border,
                              double border_value);
 /* Box (mean) filter over kw x kh (1..1023 each, anchored at the centre, even sizes anchor at
  * size / 2); normalize != 0 divides by kw * kh (as cv::blur), otherwise the sum saturated to dst.
  * Cost does not depend on the window size. Same size and channels; dst type same as src, or f32.
- * In place allowed. */
+ * In place allowed. u8 and u16 results equal cv::boxFilter (sums and rounding as OpenCV 4.6 picks
+ * them: u8 windows up to 256 pixels in 16-bit sums with its 23-bit reciprocal, else 32-bit sums
+ * scaled in float, u16 windows over 32768 pixels and f32 in double), except that OpenCV scales
+ * the last (width * channels mod its vector width) samples of a row in double instead of float:
+ * there, with 32-bit sums, a result can differ by 1. */
 TV_API tv_status tv_box(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw, int32_t kh,
                         int32_t normalize, tv_border border, double border_value);
 
