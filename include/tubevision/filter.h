@@ -113,6 +113,13 @@ TV_API tv_status tv_scharr(tv_ctx *ctx, const tv_image *src, tv_image *dst, int3
 /* Laplacian with ksize 1 or 3, as cv::Laplacian. */
 TV_API tv_status tv_laplacian(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t ksize,
                               double scale, double delta, tv_border border, double border_value);
+/* Accuracy of the derivatives against OpenCV 4.6: u8 sources exact for every kind, order, ksize,
+ * border, scale and delta; u16 sources exact except Sobel ksize 7, where OpenCV's f32 sums pass
+ * 2^24 and lose precision (ours is the exact value, up to 1 (s16) or 2 (f32) from OpenCV's); f32
+ * sources are summed in double (within 1 for s16, 5e-7 of the largest output for f32). u16 -> s16
+ * Laplacian and f32 -> s16, which OpenCV lacks, follow the same definition. Fused single-pass SIMD
+ * paths cover 3x3 (and ksize 1) on u8/u16 with scale 1 and delta 0; other cases use a general
+ * separable path. */
 /* Gradient magnitude sqrt(gx^2 + gy^2) of the 3x3 Sobel (or Scharr when scharr != 0) derivatives,
  * to an f32 dst (or u8/u16, saturated and rounded). */
 TV_API tv_status tv_gradient_magnitude(tv_ctx *ctx, const tv_image *src, tv_image *dst,

@@ -1,0 +1,52 @@
+/* The deriv family for NEON (aarch64): 128-bit vectors (8 int16 or 4 int32 lanes), fused FMA.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include <arm_neon.h>
+#include <string.h>
+
+#include "deriv.h"
+
+#define TVI_DERIV_ISA neon
+#define VI16 int16x8_t
+#define VI32 int32x4_t
+#define VF float32x4_t
+#define N16 8
+#define N32 4
+
+static inline int32x4_t tvi_ld8_32_neon(const uint8_t *p) {
+  uint32_t t;
+  memcpy(&t, p, 4);
+  const uint8x8_t b = vreinterpret_u8_u32(vdup_n_u32(t));
+  return vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(vmovl_u8(b))));
+}
+static inline void tvi_st16_f32_neon(float *p, int16x8_t v) {
+  vst1q_f32(p, vcvtq_f32_s32(vmovl_s16(vget_low_s16(v))));
+  vst1q_f32(p + 4, vcvtq_f32_s32(vmovl_high_s16(v)));
+}
+static inline void tvi_stf_u8_neon(uint8_t *p, float32x4_t m) {
+  const uint16x4_t h = vqmovun_s32(vcvtnq_s32_f32(m));
+  const uint32_t t = vget_lane_u32(vreinterpret_u32_u8(vqmovn_u16(vcombine_u16(h, h))), 0);
+  memcpy(p, &t, 4);
+}
+
+#define LD8_16(p) vreinterpretq_s16_u16(vmovl_u8(vld1_u8(p)))
+#define LD16_32(p) vreinterpretq_s32_u32(vmovl_u16(vld1_u16(p)))
+#define LD8_32(p) tvi_ld8_32_neon(p)
+#define ADD16 vaddq_s16
+#define SUB16 vsubq_s16
+#define MUL16(v, k) vmulq_n_s16((v), (k))
+#define ADD32 vaddq_s32
+#define SUB32 vsubq_s32
+#define MUL32(v, k) vmulq_n_s32((v), (k))
+#define CVTF vcvtq_f32_s32
+#define ST16_S16(p, v) vst1q_s16((p), (v))
+#define ST16_F32(p, v) tvi_st16_f32_neon((p), (v))
+#define ST32_S16(p, v) vst1_s16((p), vqmovn_s32(v))
+#define ST32_F32(p, v) vst1q_f32((p), vcvtq_f32_s32(v))
+#define MAG(x, y) vsqrtq_f32(vfmaq_f32(vmulq_f32((y), (y)), (x), (x)))
+#define STF_F32(p, m) vst1q_f32((p), (m))
+#define STF_U8(p, m) tvi_stf_u8_neon((p), (m))
+#define STF_U16(p, m) vst1_u16((p), vqmovun_s32(vcvtnq_s32_f32(m)))
+
+#include "deriv_vec.h"
+
+const tvi_deriv_kernels tvi_deriv_neon = TVI_DERIV_TABLE;
