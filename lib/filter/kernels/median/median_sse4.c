@@ -1,0 +1,40 @@
+/* The median family for SSE4.1: 128-bit vectors, from the shared vector code in median_tmpl.h (the
+ * histogram kernels are the scalar ones). SPDX-License-Identifier: Apache-2.0 */
+#include <immintrin.h>
+
+#include "median.h"
+
+#define MINS(a, b) ((a) < (b) ? (a) : (b))
+#define MAXS(a, b) ((a) > (b) ? (a) : (b))
+#define MV __m128i
+#define ML(p) _mm_loadu_si128((const void *)(p))
+#define MS(p, v) _mm_storeu_si128((void *)(p), v)
+#define MSMIN MINS
+#define MSMAX MAXS
+
+#define MT uint8_t
+#define MN 16
+#define MMIN _mm_min_epu8
+#define MMAX _mm_max_epu8
+#define MNAME(x) tvi_median_##x##_u8_sse4
+#include "median_tmpl.h"
+#undef MT
+#undef MN
+#undef MMIN
+#undef MMAX
+#undef MNAME
+
+#define MT uint16_t
+#define MN (16 / 2)
+#define MMIN _mm_min_epu16
+#define MMAX _mm_max_epu16
+#define MNAME(x) tvi_median_##x##_u16_sse4
+#include "median_tmpl.h"
+
+const tvi_median_kernels tvi_median_sse4 = {
+    {{tvi_median_colsort3_u8_sse4, tvi_median_colsort5_u8_sse4},
+     {tvi_median_colsort3_u16_sse4, tvi_median_colsort5_u16_sse4}},
+    {{tvi_median_row3_u8_sse4, tvi_median_row5_u8_sse4},
+     {tvi_median_row3_u16_sse4, tvi_median_row5_u16_sse4}},
+    {tvi_median_hist_u8_scalar, tvi_median_hist_u16_scalar},
+};

@@ -1,0 +1,230 @@
+/* Tests of the median family: every SIMD variant against the scalar reference, and tv_median
+ * against a brute-force median for every ksize kind, type, SIMD cap and thread count.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/kernels/median/median.h"
+#include "filter/filter_internal.h"
+#include "testutil.h"
+
+static const struct {
+  tv_isa isa;
+  const tvi_median_kernels *k;
+  const char *name;
+} table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "filter/kernels/median/median.inc"
+#undef TV_KERNEL
+};
+enum { NVARIANTS = sizeof table / sizeof table[0], GUARD = 64, MAXW = 300 };
+
+START_TEST(variants_match_scalar) {
+  int tested = 0;
+  const size_t cap = (MAXW + 8) * 2 + 64;
+  uint8_t *in = malloc(5 * cap), *o1 = malloc(5 * cap + GUARD), *o2 = malloc(5 * cap + GUARD);
+  ck_assert(in && o1 && o2);
+  uint64_t seed = 99;
+  for (size_t i = 0; i < 5 * cap; i++) in[i] = (uint8_t)(tvt_rand(&seed) >> 56);
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) {
+      printf("median: %s not run (CPU level %s)\n", table[v].name, tv_isa_name(tv_cpu_isa()));
+      continue;
+    }
+    const tvi_median_kernels *k = table[v].k, *ref = &tvi_median_scalar;
+    for (int ti = 0; ti < 2; ti++)
+      for (int si = 0; si < 2; si++)
+        for (size_t w = 0; w <= MAXW; w++)
+          for (size_t off = 0; off < 2; off++) {
+            const size_t es = (size_t)ti + 1;
+            const void *rows[5];
+            void *a[5], *b[5];
+            for (int r = 0; r < 5; r++) {
+              rows[r] = in + (size_t)r * cap + off * es;
+              a[r] = o1 + (size_t)r * cap + off * es;
+              b[r] = o2 + (size_t)r * cap + off * es;
+            }
+            memset(o1, 0xa5, 5 * cap + GUARD);
+            memset(o2, 0xa5, 5 * cap + GUARD);
+            ref->colsort[ti][si](rows, a, w);
+            k->colsort[ti][si](rows, b, w);
+            ck_assert_msg(memcmp(o1, o2, 5 * cap + GUARD) == 0, "%s colsort t%d s%d w=%zu",
+                          table[v].name, ti, si, w);
+            memset(o1, 0xa5, 5 * cap + GUARD);
+            memset(o2, 0xa5, 5 * cap + GUARD);
+            ref->row[ti][si](rows, o1 + off * es, w);
+            k->row[ti][si](rows, o2 + off * es, w);
+            ck_assert_msg(memcmp(o1, o2, 5 * cap + GUARD) == 0, "%s row t%d s%d w=%zu",
+                          table[v].name, ti, si, w);
+          }
+    tested++;
+  }
+  free(in);
+  free(o1);
+  free(o2);
+  ck_assert_int_ge(tested, 1);
+  ck_assert_int_eq(table[NVARIANTS - 1].isa, TV_ISA_SCALAR);
+}
+END_TEST
+
+static int cmp_u32(const void *a, const void *b) {
+  const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static uint32_t get(const tv_image *img, int64_t x, int64_t y) {
+  const uint8_t *row = (const uint8_t *)img->data + y * img->stride;
+  return img->type == TV_U8 ? row[x] : ((const uint16_t *)(const void *)row)[x];
+}
+
+/* Brute force: sort the window (REPLICATE border) and take the middle. */
+static void ref_median(const tv_image *s, tv_image *d, int k) {
+  uint32_t *buf = malloc((size_t)k * (size_t)k * sizeof *buf);
+  ck_assert(buf);
+  for (int64_t y = 0; y < s->height; y++)
+    for (int64_t x = 0; x < s->width; x++) {
+      size_t n = 0;
+      for (int64_t j = 0; j < k; j++)
+        for (int64_t i = 0; i < k; i++)
+          buf[n++] = get(s, tvi_border_index(x - k / 2 + i, s->width, TV_BORDER_REPLICATE),
+                         tvi_border_index(y - k / 2 + j, s->height, TV_BORDER_REPLICATE));
+      qsort(buf, n, sizeof *buf, cmp_u32);
+      uint8_t *row = (uint8_t *)d->data + y * d->stride;
+      if (d->type == TV_U8)
+        row[x] = (uint8_t)buf[n / 2];
+      else
+        ((uint16_t *)(void *)row)[x] = (uint16_t)buf[n / 2];
+    }
+  free(buf);
+}
+
+/* _i: 0/1 u8/u16. Random data, and data with few levels (many equal samples). */
+START_TEST(public_vs_brute_force) {
+  static const int ks[] = {3, 5, 7, 9, 15, 31, 255};
+  const tv_pixel_type t = _i ? TV_U16 : TV_U8;
+  tv_ctx *ctx = tvt_ctx();
+  for (int levels = 0; levels < 2; levels++)
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
+      const int32_t W = ks[ki] > 31 ? 23 : 77, H = ks[ki] > 31 ? 13 : 41;
+      tv_image *S = NULL, *s = NULL, *want = NULL, *got = NULL;
+      tvt_assert_ok(ctx, tv_image_create(ctx, W + 2, H + 1, 1, t, &S));
+      tvt_fill_random(S, 3 + ki);
+      if (levels)
+        for (int32_t y = 0; y < H + 1; y++)
+          for (int32_t x = 0; x < W + 2; x++) {
+            uint8_t *row = tvi_row(S, y);
+            if (t == TV_U8)
+              row[x] &= 0xe0;
+            else
+              ((uint16_t *)(void *)row)[x] &= 0xe0f0;
+          }
+      tvt_assert_ok(ctx, tv_image_view(ctx, S, 1, 1, W, H, &s));
+      tvt_assert_ok(ctx, tv_image_create(ctx, W, H, 1, t, &want));
+      tvt_assert_ok(ctx, tv_image_create(ctx, W, H, 1, t, &got));
+      ref_median(s, want, ks[ki]);
+      for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
+        if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+        for (int thr = 1; thr <= 3; thr++) {
+          tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, thr));
+          tvt_assert_ok(ctx, tv_median(ctx, s, got, ks[ki]));
+          ck_assert_msg(tvt_images_equal(got, want), "type %d ksize %d levels %d cap %d thr %d", t,
+                        ks[ki], levels, cap, thr);
+        }
+      }
+      tv_image_destroy(s);
+      tv_image_destroy(S);
+      tv_image_destroy(want);
+      tv_image_destroy(got);
+    }
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
+/* Tall images (several bands per thread) and 1-pixel sizes. */
+START_TEST(public_shapes) {
+  static const int32_t sizes[][2] = {{1, 1}, {1, 300}, {300, 1}, {70, 700}, {2, 2}};
+  static const int ks[] = {3, 5, 7, 21};
+  tv_ctx *ctx = tvt_ctx();
+  tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, 2));
+  for (int si = 0; si < 5; si++)
+    for (int ki = 0; ki < 4; ki++)
+      for (int t = TV_U8; t <= TV_U16; t++) {
+        tv_image *s = NULL, *want = NULL, *got = NULL;
+        tvt_assert_ok(ctx, tv_image_create(ctx, sizes[si][0], sizes[si][1], 1, t, &s));
+        tvt_assert_ok(ctx, tv_image_create(ctx, sizes[si][0], sizes[si][1], 1, t, &want));
+        tvt_assert_ok(ctx, tv_image_create(ctx, sizes[si][0], sizes[si][1], 1, t, &got));
+        tvt_fill_random(s, 8);
+        ref_median(s, want, ks[ki]);
+        tvt_assert_ok(ctx, tv_median(ctx, s, got, ks[ki]));
+        ck_assert_msg(tvt_images_equal(got, want), "size %d ksize %d type %d", si, ks[ki], t);
+        tv_image_destroy(s);
+        tv_image_destroy(want);
+        tv_image_destroy(got);
+      }
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
+START_TEST(bad_input) {
+  tv_ctx *ctx = tvt_ctx();
+  tv_image *a = NULL, *b = NULL, *c = NULL, *d = NULL, *f = NULL, *v = NULL, *w = NULL;
+  tvt_assert_ok(ctx, tv_image_create(ctx, 10, 10, 1, TV_U8, &a));
+  tvt_assert_ok(ctx, tv_image_create(ctx, 11, 10, 1, TV_U8, &b));
+  tvt_assert_ok(ctx, tv_image_create(ctx, 10, 10, 1, TV_U16, &c));
+  tvt_assert_ok(ctx, tv_image_create(ctx, 10, 10, 4, TV_U8, &d));
+  tvt_assert_ok(ctx, tv_image_create(ctx, 10, 10, 1, TV_F32, &f));
+  ck_assert_int_eq(tv_median(NULL, a, c, 3), TV_ERR_NULL);
+  tvt_assert_status(ctx, tv_median(ctx, NULL, a, 3), TV_ERR_NULL);
+  tvt_assert_error_has(ctx, "tv_median: src is NULL");
+  tvt_assert_status(ctx, tv_median(ctx, a, NULL, 3), TV_ERR_NULL);
+  tvt_assert_error_has(ctx, "tv_median: dst is NULL");
+  tvt_assert_status(ctx, tv_median(ctx, a, b, 3), TV_ERR_SIZE);
+  tvt_assert_error_has(ctx, "tv_median: src is 10x10x1 but dst is 11x10x1");
+  tvt_assert_status(ctx, tv_median(ctx, a, c, 3), TV_ERR_TYPE);
+  tvt_assert_error_has(ctx, "tv_median: src pixel type");
+  tvt_assert_status(ctx, tv_median(ctx, f, f, 3), TV_ERR_TYPE);
+  tvt_assert_error_has(ctx, "tv_median: src has pixel type f32");
+  tvt_assert_status(ctx, tv_median(ctx, d, d, 3), TV_ERR_TYPE);
+  tvt_assert_error_has(ctx, "tv_median: src has 4 channels; the median takes 1");
+  tv_image_destroy(b);
+  tvt_assert_ok(ctx, tv_image_create(ctx, 10, 10, 1, TV_U8, &b));
+  memset(b->data, 42, 10);
+  static const int bad_k[] = {1, 4, 257, 0, -3};
+  for (int i = 0; i < 5; i++) {
+    tvt_assert_status(ctx, tv_median(ctx, a, b, bad_k[i]), TV_ERR_ARG);
+    tvt_assert_error_has(ctx, "is not odd in 3..255");
+  }
+  tvt_assert_error_has(ctx, "tv_median: ksize -3");
+  ck_assert_int_eq(((uint8_t *)b->data)[0], 42); /* dst untouched */
+  tvt_assert_status(ctx, tv_median(ctx, a, a, 3), TV_ERR_ARG);
+  tvt_assert_error_has(ctx, "tv_median: dst overlaps src");
+  tvt_assert_ok(ctx, tv_image_view(ctx, a, 1, 0, 9, 10, &v));
+  tvt_assert_ok(ctx, tv_image_view(ctx, a, 0, 0, 9, 10, &w));
+  tvt_assert_status(ctx, tv_median(ctx, v, w, 5), TV_ERR_ARG);
+  tvt_assert_error_has(ctx, "overlaps");
+  tv_image_destroy(v);
+  tv_image_destroy(w);
+  tv_image_destroy(a);
+  tv_image_destroy(b);
+  tv_image_destroy(c);
+  tv_image_destroy(d);
+  tv_image_destroy(f);
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
+static Suite *median_suite(void) {
+  Suite *s = suite_create("filter_median");
+  TCase *tc = tcase_create("median");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, variants_match_scalar);
+  tcase_add_loop_test(tc, public_vs_brute_force, 0, 2);
+  tcase_add_test(tc, public_shapes);
+  tcase_add_test(tc, bad_input);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return tvt_run(median_suite()); }
