@@ -38,6 +38,15 @@ cmake -S . -B build-tsan -DTV_WERROR=ON -DTV_SANITIZE=thread -DCMAKE_C_COMPILER=
 cmake --build build-tsan -j"$jobs" --target test_core test_image
 (cd build-tsan && CK_FORK=no TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_(core|image)$')
 
+step "Python binding: pytest against the build tree, then pip install ./python into a venv"
+TUBEVISION_LIBRARY="$root/build/libtubevision.so" /usr/bin/python3 -m pytest -q python/tests
+venv=$(mktemp -d)
+/usr/bin/python3 -m venv --system-site-packages "$venv"
+TUBEVISION_LIBRARY="$root/build/libtubevision.so" "$venv/bin/pip" install -q --no-index ./python
+(cd "$venv" && env -u TUBEVISION_LIBRARY TV_PYTHON_INSTALLED=1 "$venv/bin/python" -m pytest -q \
+  -p no:cacheprovider "$root/python/tests/test_io.py" "$root/python/tests/test_core.py")
+rm -rf "$venv"
+
 step "install, then build an outside project with find_package and with pkg-config"
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT

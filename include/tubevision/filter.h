@@ -162,8 +162,12 @@ typedef enum tv_threshold_kind {
   TV_THRESH_TOZERO_INV = 4  /* dst = src > t ? 0 : src */
 } tv_threshold_kind;
 
-/* Fixed threshold, as cv::threshold (u8/u16: t is floored, maxval rounded and saturated). u8,
- * u16, s16, f32; any channel count; in place allowed. */
+/* Fixed threshold, as cv::threshold (u8/u16/s16: t is floored, maxval rounded and saturated;
+ * f32: both converted to float, NaN samples are never > t). u8, u16, s16, f32; any channel count;
+ * in place allowed. Equals cv::threshold bit for bit, including its shortcut for t outside the
+ * type's range (s16 TRUNC with t < -32768 gives 0); a t beyond the int range, which OpenCV's
+ * cvFloor cannot hold, acts as the nearest value outside the type's range. NaN thresh or maxval:
+ * TV_ERR_ARG. */
 TV_API tv_status tv_threshold(tv_ctx *ctx, const tv_image *src, tv_image *dst, double thresh,
                               double maxval, tv_threshold_kind kind);
 /* Otsu's threshold of a 1-channel u8 or u16 image, applied as tv_threshold; the threshold chosen
@@ -172,13 +176,20 @@ TV_API tv_status tv_threshold_otsu(tv_ctx *ctx, const tv_image *src, tv_image *d
                                    tv_threshold_kind kind, double *thresh_out);
 /* Adaptive threshold against the local mean over block x block (odd, 3..1023, REPLICATE border):
  * BINARY: dst = src > mean - c ? maxval : 0; BINARY_INV the opposite (other kinds: TV_ERR_ARG).
- * u8 equals cv::adaptiveThreshold(ADAPTIVE_THRESH_MEAN_C); u16 by the same definition. dst has
- * src's type. */
+ * As OpenCV, the comparison is src - mean > -ceil(c) (BINARY) or <= -floor(c) (BINARY_INV) in
+ * integers, maxval is rounded and saturated, and maxval < 0 gives all 0. The mean: u8 as OpenCV's
+ * boxFilter, float(sum) * float(1 / block^2) rounded half to even (the exactly rounded mean up to
+ * block 163; above, OpenCV's scalar tail columns, width % 16, use double and may differ by one
+ * level); u16 the exactly rounded sum / block^2. u8 equals
+ * cv::adaptiveThreshold(ADAPTIVE_THRESH_MEAN_C). 1 channel; dst has src's type and must not
+ * overlap src. */
 TV_API tv_status tv_adaptive_threshold(tv_ctx *ctx, const tv_image *src, tv_image *dst,
                                        double maxval, tv_threshold_kind kind, int32_t block,
                                        double c);
 /* Hysteresis threshold: pixels > high are seeds; pixels > low connected to a seed (4- or
- * 8-connected) are kept. dst is a 1-channel u8 mask (255 kept, 0 not); src u8, u16 or f32. */
+ * 8-connected) are kept. dst is a 1-channel u8 mask (255 kept, 0 not), not overlapping src; src
+ * u8, u16 or f32 (NaN samples are never kept). low <= high, else TV_ERR_ARG. Linear time; the fill
+ * stack holds at most every kept pixel once. */
 TV_API tv_status tv_hysteresis(tv_ctx *ctx, const tv_image *src, tv_image *dst, double low,
                                double high, int32_t connectivity);
 
@@ -238,11 +249,14 @@ typedef struct tv_component {
 } tv_component;
 
 /* Labels the nonzero pixels of a 1-channel u8 or u16 mask, 4- or 8-connected, in raster order of
- * each component's first pixel (as cv::connectedComponentsWithStats). labels (1-channel s32, mask's
- * size) may be NULL; it gets 0 for background and the label otherwise. intensity (1-channel, mask's
- * size, any type) may be NULL. stats[0..capacity) receives the components (background excluded)
- * and *count their number. When count > capacity the call fails with TV_ERR_SIZE, *count says how
- * many there are, and neither stats nor labels is written. */
+ * each component's first pixel. The components, areas, boxes and centroids equal
+ * cv::connectedComponentsWithStats's; OpenCV's block-based scan may number them in another order
+ * (its label image equals ours up to relabelling). labels (1-channel s32, mask's size, not
+ * overlapping mask or intensity) may be NULL; it gets 0 for background and the label otherwise.
+ * intensity (1-channel, mask's size, any type) may be NULL. stats[0..capacity) receives the
+ * components (background excluded) and *count their number; stats may be NULL when capacity is 0.
+ * When count > capacity the call fails with TV_ERR_SIZE, *count says how many there are, and
+ * neither stats nor labels is written. Memory: about 12 bytes per run of nonzero pixels. */
 TV_API tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *intensity,
                                int32_t connectivity, tv_image *labels, tv_component *stats,
                                int32_t capacity, int32_t *count);

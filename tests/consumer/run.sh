@@ -23,3 +23,13 @@ cc -std=c11 -Wall -Wextra -Werror -DTV_STATIC_DEFINE "$here/main.c" -o "$work/pc
   $(pkg-config --cflags tubevision) "$libdir/libtubevision.a" $(pkg-config --static --libs-only-l tubevision | sed 's/-ltubevision//')
 "$work/pc_static"
 echo "consumer: pkg-config --cflags --libs tubevision (shared and static): ok"
+
+# The Python package installed beside the library finds it without any environment.
+pydir=$(dirname "$(find "$prefix" -path '*/tubevision/__init__.py' | head -1)")
+(cd "$work" && env -u TUBEVISION_LIBRARY PYTHONPATH="$(dirname "$pydir")" /usr/bin/python3 -c "
+import tubevision, numpy
+assert tubevision.library_path.startswith('$prefix'), tubevision.library_path
+a = tubevision.decode(tubevision.encode(numpy.arange(12, dtype=numpy.uint16).reshape(3, 4)))
+assert a[2, 3] == 11
+print('consumer: python package from cmake --install uses', tubevision.library_path)
+")
