@@ -41,8 +41,7 @@ tv_status tvi_conv_prepare(tv_ctx *ctx, const tvi_conv_params *p, const float *w
 void tvi_conv_free(tvi_conv_plan *plan);
 
 /* Output height and width for an input of h x w (0 if the input is too small). */
-void tvi_conv_output_size(const tvi_conv_params *p, int32_t h, int32_t w, int32_t *oh,
-                          int32_t *ow);
+void tvi_conv_output_size(const tvi_conv_params *p, int32_t h, int32_t w, int32_t *oh, int32_t *ow);
 
 /* Bytes of scratch memory tvi_conv_run needs for n inputs of h x w when run with `workers`
  * workers (tvi_parallel_workers(ctx)). */
@@ -56,7 +55,8 @@ size_t tvi_conv_scratch_size(const tvi_conv_plan *plan, int32_t n, int32_t h, in
 void tvi_conv_run(tv_ctx *ctx, const tvi_conv_plan *plan, const float *in, float *out, int32_t n,
                   int32_t h, int32_t w, void *scratch);
 
-/* The algorithm chosen for a plan, for benchmarks and tests ("direct3x3_avx512", "gemm1x1", ...). */
+/* The algorithm chosen for a plan, for benchmarks and tests ("direct3x3_avx512", "gemm1x1", ...).
+ */
 const char *tvi_conv_algorithm(const tvi_conv_plan *plan);
 
 #endif
