@@ -7,5 +7,7 @@
 #include "image.h"
 #include "io.h"
 #include "filter.h"
+#include "nn.h"
+#include "inspect.h"
 
 #endif

@@ -22,6 +22,9 @@ from ._filters import (convert, to_grey, absdiff, add, subtract, multiply, min_m
                        threshold_otsu, adaptive_threshold, hysteresis, FlatField,
                        shading_correct, resize_area, resize_bilinear, components)
 
+from ._nn import Model
+from ._inspect import Inspector, Defect, Result
+
 __version__ = _clib.tv_version_string().decode()
 library_path = _clib._tv_path
 

@@ -53,6 +53,16 @@ class TvComponent(ctypes.Structure):
     ]
 
 
+class TvDefect(ctypes.Structure):
+    """struct tv_defect (include/tubevision/inspect.h)."""
+
+    _fields_ = [(n, c_int32) for n in ("class_id", "flags", "x", "y", "width", "height")] + \
+        [("area_px", c_int64), ("frame", c_int64)] + \
+        [(n, ctypes.c_double) for n in ("score", "heat_score", "class_score", "length_mm",
+                                        "width_mm", "area_mm2", "axial_mm", "angle_deg", "cx",
+                                        "cy", "reserved0", "reserved1")]
+
+
 IMG = POINTER(TvImage)
 CTX = c_void_p
 ST = c_int32  # tv_status
@@ -120,6 +130,44 @@ PROTOTYPES = {
     "tv_resize_bilinear": (ST, [CTX, IMG, IMG]),
     "tv_components": (ST, [CTX, IMG, IMG, c_int32, IMG, POINTER(TvComponent), c_int32,
                            POINTER(c_int32)]),
+    # nn
+    "tv_model_load": (ST, [CTX, c_char_p, POINTER(c_void_p)]),
+    "tv_model_load_memory": (ST, [CTX, c_void_p, c_size_t, POINTER(c_void_p)]),
+    "tv_model_free": (None, [c_void_p]),
+    "tv_model_get": (ST, [CTX, c_void_p, c_int32, POINTER(c_int64)]),
+    "tv_model_name": (c_char_p, [c_void_p]),
+    "tv_model_class_name": (c_char_p, [c_void_p, c_int32]),
+    "tv_model_normalization": (ST, [CTX, c_void_p, F4, F4]),
+    "tv_session_create": (ST, [CTX, c_void_p, POINTER(c_void_p)]),
+    "tv_session_destroy": (None, [c_void_p]),
+    "tv_session_output_shape": (ST, [CTX, c_void_p, c_int32, c_int32, c_int32, c_int64 * 4]),
+    "tv_session_run": (ST, [CTX, c_void_p, POINTER(c_float), c_int32, c_int32, c_int32,
+                            POINTER(c_float), c_size_t]),
+    "tv_session_run_images": (ST, [CTX, c_void_p, POINTER(IMG), c_int32, POINTER(c_float),
+                                   c_size_t]),
+    # inspect
+    "tv_inspector_create": (ST, [CTX, c_void_p, c_void_p, c_char_p, POINTER(c_void_p)]),
+    "tv_inspector_destroy": (None, [c_void_p]),
+    "tv_inspector_config_json": (ST, [CTX, c_void_p, POINTER(c_void_p)]),
+    "tv_inspector_class_count": (c_int32, [c_void_p]),
+    "tv_inspector_class_name": (c_char_p, [c_void_p, c_int32]),
+    "tv_inspection_create": (ST, [CTX, c_void_p, POINTER(c_void_p)]),
+    "tv_inspection_destroy": (None, [c_void_p]),
+    "tv_inspection_set": (ST, [CTX, c_void_p, c_int32, c_int64]),
+    "tv_inspection_get": (ST, [CTX, c_void_p, c_int32, POINTER(c_int64)]),
+    "tv_inspect_frame": (ST, [CTX, c_void_p, IMG, c_double, POINTER(c_void_p)]),
+    "tv_inspect_begin": (ST, [CTX, c_void_p, c_double]),
+    "tv_inspect_strip": (ST, [CTX, c_void_p, IMG, POINTER(c_void_p)]),
+    "tv_inspect_finish": (ST, [CTX, c_void_p, POINTER(c_void_p)]),
+    "tv_result_destroy": (None, [c_void_p]),
+    "tv_result_count": (c_int32, [c_void_p]),
+    "tv_result_defect": (POINTER(TvDefect), [c_void_p, c_int32]),
+    "tv_result_verdict": (c_int32, [c_void_p]),
+    "tv_result_reason_count": (c_int32, [c_void_p]),
+    "tv_result_reason": (c_char_p, [c_void_p, c_int32]),
+    "tv_result_class_name": (c_char_p, [c_void_p, c_int32]),
+    "tv_result_json": (ST, [CTX, c_void_p, POINTER(c_void_p)]),
+    "tv_result_overlay": (ST, [CTX, c_void_p, IMG, IMG, POINTER(IMG)]),
 }
 
 

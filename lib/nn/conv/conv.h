@@ -34,17 +34,45 @@ typedef struct tvi_conv_params {
  * shareable by threads. */
 typedef struct tvi_conv_plan tvi_conv_plan;
 
-/* Validates params (TV_ERR_ARG with a message naming the field) and packs weight (OIHW) and bias
- * (cout floats, or NULL for none) into a new plan. Statuses: TV_OK, TV_ERR_ARG, TV_ERR_NOMEM. */
+/* Convolution algorithms. AUTO picks per layer by a heuristic that depends only on the layer and
+ * the context's SIMD level (never on timing, so results are reproducible): depthwise for
+ * depthwise layers; with SIMD, gemm1x1 for 1x1 stride-1 unpadded layers with fewer output
+ * channels (per group) than the direct kernel's block, Winograd for 3x3 stride-1 layers with >= 8
+ * input and output channels, else the direct kernel; without SIMD, gemm1x1 or im2col_gemm. */
+typedef enum tvi_conv_algo {
+  TVI_CONV_AUTO = 0,
+  TVI_CONV_IM2COL = 1,    /* im2col + OpenBLAS sgemm, any layer */
+  TVI_CONV_GEMM1X1 = 2,   /* sgemm on the NCHW planes: 1x1 kernel, stride 1, no padding */
+  TVI_CONV_DEPTHWISE = 3, /* groups == cin == cout > 1 */
+  TVI_CONV_DIRECT = 4,  /* direct tiles (kernels/convdir) at the context's SIMD level, any layer */
+  TVI_CONV_WINOGRAD = 5 /* Winograd F(2x2, 3x3) on the convdir tiles: 3x3, stride 1, dilation 1,
+                           groups 1 */
+} tvi_conv_algo;
+
+/* Validates params (TV_ERR_ARG with a message naming the field: channels 1..65536, kernel 1..7,
+ * stride and dilation 1..64, padding 0..4096, groups dividing cin and cout, a known act with finite
+ * act_a/act_b, clip bounds in order) and packs weight (OIHW) and bias (cout floats, or NULL for
+ * none) into a new plan; weight and bias are copied. Statuses: TV_OK, TV_ERR_NULL (params, weight
+ * or out NULL), TV_ERR_ARG, TV_ERR_NOMEM. Accuracy: every algorithm is within
+ * 2e-4 * (|exact| + 0.05 * sum |products|) of the exact result (tests/test_nn_conv.c). */
 tv_status tvi_conv_prepare(tv_ctx *ctx, const tvi_conv_params *p, const float *weight,
                            const float *bias, tvi_conv_plan **out);
+/* As tvi_conv_prepare, with the algorithm forced (for tests and benchmarks); TV_ERR_ARG when the
+ * algorithm cannot run this layer. */
+tv_status tvi_conv_prepare_as(tv_ctx *ctx, const tvi_conv_params *p, const float *weight,
+                              const float *bias, tvi_conv_algo algo, tvi_conv_plan **out);
+/* Accepts NULL. */
 void tvi_conv_free(tvi_conv_plan *plan);
+
+/* The parameters a plan was made from (borrowed from the plan). */
+const tvi_conv_params *tvi_conv_plan_params(const tvi_conv_plan *plan);
 
 /* Output height and width for an input of h x w (0 if the input is too small). */
 void tvi_conv_output_size(const tvi_conv_params *p, int32_t h, int32_t w, int32_t *oh, int32_t *ow);
 
-/* Bytes of scratch memory tvi_conv_run needs for n inputs of h x w when run with `workers`
- * workers (tvi_parallel_workers(ctx)). */
+/* Bytes of scratch memory tvi_conv_run needs for n inputs of h x w when run on a context with
+ * `workers` workers (tvi_parallel_workers(ctx)); the context's thread count must not grow between
+ * this call and the run. SIZE_MAX when the layout would not fit in memory (allocation fails). */
 size_t tvi_conv_scratch_size(const tvi_conv_plan *plan, int32_t n, int32_t h, int32_t w,
                              int workers);
 

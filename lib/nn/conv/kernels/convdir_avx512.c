@@ -1,0 +1,153 @@
+/* The convdir family for AVX-512: tiles of 8 output channels x 48 outputs (24 accumulators).
+ * SPDX-License-Identifier: Apache-2.0 */
+#include <immintrin.h>
+
+#include "convdir.h"
+
+enum { R = 8, T = 48 };
+
+#define ROW_DECL(r) __m512 c##r##0, c##r##1, c##r##2
+#define ROW_INIT(r)                                                                                \
+  do {                                                                                             \
+    if (bias) {                                                                                    \
+      const __m512 b = _mm512_set1_ps(bias[r]);                                                    \
+      c##r##0 = b;                                                                                 \
+      c##r##1 = b;                                                                                 \
+      c##r##2 = b;                                                                                 \
+    } else {                                                                                       \
+      c##r##0 = _mm512_loadu_ps(out + (r)*ldo);                                                    \
+      c##r##1 = _mm512_loadu_ps(out + (r)*ldo + 16);                                               \
+      c##r##2 = _mm512_loadu_ps(out + (r)*ldo + 32);                                               \
+    }                                                                                              \
+  } while (0)
+#define ROW_FMA(r)                                                                                 \
+  do {                                                                                             \
+    const __m512 b = _mm512_set1_ps(wk[r]);                                                        \
+    c##r##0 = _mm512_fmadd_ps(b, x0, c##r##0);                                                     \
+    c##r##1 = _mm512_fmadd_ps(b, x1, c##r##1);                                                     \
+    c##r##2 = _mm512_fmadd_ps(b, x2, c##r##2);                                                     \
+  } while (0)
+#define ROW_STORE(r)                                                                               \
+  do {                                                                                             \
+    float *o = out + (r)*ldo;                                                                      \
+    if (act) {                                                                                     \
+      c##r##0 = tvi_act16(c##r##0, slope, lo, hi);                                                 \
+      c##r##1 = tvi_act16(c##r##1, slope, lo, hi);                                                 \
+      c##r##2 = tvi_act16(c##r##2, slope, lo, hi);                                                 \
+    }                                                                                              \
+    _mm512_storeu_ps(o, c##r##0);                                                                  \
+    _mm512_storeu_ps(o + 16, c##r##1);                                                             \
+    _mm512_storeu_ps(o + 32, c##r##2);                                                             \
+  } while (0)
+#define ALL_ROWS(m)                                                                                \
+  m(0);                                                                                            \
+  m(1);                                                                                            \
+  m(2);                                                                                            \
+  m(3);                                                                                            \
+  m(4);                                                                                            \
+  m(5);                                                                                            \
+  m(6);                                                                                            \
+  m(7)
+
+static inline __m512 tvi_act16(__m512 x, __m512 slope, __m512 lo, __m512 hi) {
+  const __mmask16 neg = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ);
+  x = _mm512_mask_mul_ps(x, neg, x, slope);
+  return _mm512_min_ps(_mm512_max_ps(x, lo), hi);
+}
+
+static void tvi_convdir_f32_avx512(const float *in, const int32_t *offs, int32_t nk, const float *w,
+                                   const float *bias, float *out, int64_t ldo, int32_t ntiles,
+                                   const tvi_convdir_act *act) {
+  const __m512 slope = _mm512_set1_ps(act ? act->slope : 1.0f),
+               lo = _mm512_set1_ps(act ? act->lo : 0.0f), hi = _mm512_set1_ps(act ? act->hi : 0.0f);
+  for (int32_t t = 0; t < ntiles; t++, in += T, out += T) {
+    ALL_ROWS(ROW_DECL);
+    ALL_ROWS(ROW_INIT);
+    const float *wk = w;
+    for (int32_t k = 0; k < nk; k++, wk += R) {
+      const float *x = in + offs[k];
+      const __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16),
+                   x2 = _mm512_loadu_ps(x + 32);
+      ALL_ROWS(ROW_FMA);
+    }
+    ALL_ROWS(ROW_STORE);
+  }
+}
+
+static void tvi_wino_in_f32_avx512(const float *d, int64_t plane, int32_t wq, float *v, int64_t ldv,
+                                   int32_t count) {
+  for (int32_t i = 0; i < count; i += 16) {
+    __m512 x[4][4], t[4][4];
+    for (int r = 0; r < 4; r++)
+      for (int c = 0; c < 4; c++)
+        x[r][c] = _mm512_loadu_ps(d + ((r & 1) * 2 + (c & 1)) * plane + (int64_t)(r >> 1) * wq +
+                                  (c >> 1) + i);
+    for (int c = 0; c < 4; c++) {
+      t[0][c] = _mm512_sub_ps(x[0][c], x[2][c]);
+      t[1][c] = _mm512_add_ps(x[1][c], x[2][c]);
+      t[2][c] = _mm512_sub_ps(x[2][c], x[1][c]);
+      t[3][c] = _mm512_sub_ps(x[1][c], x[3][c]);
+    }
+    for (int r = 0; r < 4; r++) {
+      _mm512_storeu_ps(v + (r * 4 + 0) * ldv + i, _mm512_sub_ps(t[r][0], t[r][2]));
+      _mm512_storeu_ps(v + (r * 4 + 1) * ldv + i, _mm512_add_ps(t[r][1], t[r][2]));
+      _mm512_storeu_ps(v + (r * 4 + 2) * ldv + i, _mm512_sub_ps(t[r][2], t[r][1]));
+      _mm512_storeu_ps(v + (r * 4 + 3) * ldv + i, _mm512_sub_ps(t[r][1], t[r][3]));
+    }
+  }
+}
+
+static void tvi_wino_out_f32_avx512(const float *m, int64_t ldm, float bias,
+                                    const tvi_convdir_act *act, float *y, int64_t ldy,
+                                    int32_t count) {
+  const __m512 slope = _mm512_set1_ps(act->slope), lo = _mm512_set1_ps(act->lo),
+               hi = _mm512_set1_ps(act->hi), b = _mm512_set1_ps(bias);
+  const __m512i ilo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  const __m512i ihi =
+      _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+  for (int32_t i = 0; i < count; i += 16) {
+    __m512 s0[4], s1[4];
+    for (int c = 0; c < 4; c++) {
+      const __m512 m0 = _mm512_loadu_ps(m + (0 + c) * ldm + i);
+      const __m512 m1 = _mm512_loadu_ps(m + (4 + c) * ldm + i);
+      const __m512 m2 = _mm512_loadu_ps(m + (8 + c) * ldm + i);
+      const __m512 m3 = _mm512_loadu_ps(m + (12 + c) * ldm + i);
+      s0[c] = _mm512_add_ps(_mm512_add_ps(m0, m1), m2);
+      s1[c] = _mm512_sub_ps(_mm512_sub_ps(m1, m2), m3);
+    }
+    const __m512 y00 = tvi_act16(
+        _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), s0[2]), b), slope, lo, hi);
+    const __m512 y01 = tvi_act16(
+        _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s0[1], s0[2]), s0[3]), b), slope, lo, hi);
+    const __m512 y10 = tvi_act16(
+        _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), s1[2]), b), slope, lo, hi);
+    const __m512 y11 = tvi_act16(
+        _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s1[1], s1[2]), s1[3]), b), slope, lo, hi);
+    _mm512_storeu_ps(y + 2 * i, _mm512_permutex2var_ps(y00, ilo, y01));
+    _mm512_storeu_ps(y + 2 * i + 16, _mm512_permutex2var_ps(y00, ihi, y01));
+    _mm512_storeu_ps(y + ldy + 2 * i, _mm512_permutex2var_ps(y10, ilo, y11));
+    _mm512_storeu_ps(y + ldy + 2 * i + 16, _mm512_permutex2var_ps(y10, ihi, y11));
+  }
+}
+
+static void tvi_deint2_f32_avx512(const float *src, float *even, float *odd, int32_t n) {
+  const __m512i ie = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i io = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  int32_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 a = _mm512_loadu_ps(src + 2 * i), b = _mm512_loadu_ps(src + 2 * i + 16);
+    _mm512_storeu_ps(even + i, _mm512_permutex2var_ps(a, ie, b));
+    _mm512_storeu_ps(odd + i, _mm512_permutex2var_ps(a, io, b));
+  }
+  for (; i < n; i++) {
+    even[i] = src[2 * i];
+    odd[i] = src[2 * i + 1];
+  }
+}
+
+const tvi_convdir_kernel tvi_convdir_avx512 = {R,
+                                               T,
+                                               tvi_convdir_f32_avx512,
+                                               tvi_wino_in_f32_avx512,
+                                               tvi_wino_out_f32_avx512,
+                                               tvi_deint2_f32_avx512};
