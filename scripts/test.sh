@@ -35,8 +35,10 @@ cmake --build build-asan -j"$jobs"
 step "build (clang, TSan) and test the threaded parts"
 cmake -S . -B build-tsan -DTV_WERROR=ON -DTV_SANITIZE=thread -DCMAKE_C_COMPILER=clang \
   -DTV_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build build-tsan -j"$jobs" --target test_core test_image
-(cd build-tsan && CK_FORK=no TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_(core|image)$')
+cmake --build build-tsan -j"$jobs" --target test_core test_image test_nn_threads test_nn_conv \
+  test_inspect
+(cd build-tsan && CK_FORK=no TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure \
+  -R '^test_(core|image|nn_threads|nn_conv|inspect)$')
 
 step "Python binding: pytest against the build tree, then pip install ./python into a venv"
 TUBEVISION_LIBRARY="$root/build/libtubevision.so" /usr/bin/python3 -m pytest -q python/tests
