@@ -10,6 +10,23 @@ int main() {
   if (tv_ctx_create(&ctx) != TV_OK) return 1;
   const int W = 4096, H = 4096;
   int bad = 0;
+  // Agreement of the generic area paths (factors other than 2) on small odd images, 1 and 3
+  // channels: u16 17x17 takes the f32 accumulation path (sum beyond 2^24).
+  for (int depth : {CV_8U, CV_16U, CV_32F})
+    for (int cn : {1, 3})
+      for (int f : {3, 5, 17}) {
+        cv::Mat s(13 * f, 11 * f, CV_MAKETYPE(depth, cn)), d_tv(13, 11, s.type()), d_cv;
+        tvb::fill(s, 3 + f);
+        tv_image ts = tvb::wrap(s), td = tvb::wrap(d_tv);
+        if (tv_resize_area(ctx, &ts, &td, f, f) != TV_OK) bad = 1;
+        cv::resize(s, d_cv, d_tv.size(), 0, 0, cv::INTER_AREA);
+        bad |= tvb::agreement("resize area small 1/" + std::to_string(f) + " " +
+                                  (depth == CV_8U    ? "u8"
+                                   : depth == CV_16U ? "u16"
+                                                     : "f32") +
+                                  " cn" + std::to_string(cn),
+                              tvb::max_diff(d_tv, d_cv));
+      }
   tvb::print_header();
   for (int depth : {CV_8U, CV_16U, CV_32F}) {
     const char *tn = depth == CV_8U ? "u8" : depth == CV_16U ? "u16" : "f32";

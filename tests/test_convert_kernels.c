@@ -118,6 +118,67 @@ START_TEST(variants_match_scalar) {
 }
 END_TEST
 
+/* The f32 shortcut of the vector kernels (see tvi_convert_f32_plan) against the double reference:
+ * every u16 at the scale 1/257 and others, and f32 samples placed on and next to the rounding
+ * boundaries of many scales and offsets. */
+START_TEST(fast_path_exact) {
+  enum { N = 65536 };
+  uint16_t *u = malloc(N * sizeof *u);
+  float *f = malloc(N * sizeof *f);
+  uint8_t *a8 = malloc(N), *b8 = malloc(N);
+  uint16_t *a16 = malloc(N * sizeof *a16), *b16 = malloc(N * sizeof *b16);
+  ck_assert(u && f && a8 && b8 && a16 && b16);
+  for (int i = 0; i < N; i++) u[i] = (uint16_t)i;
+  static const double params[][2] = {{1.0 / 257.0, 0.0},
+                                     {1.0 / 256.0, 0.0},
+                                     {1.0 / 255.0, 0.5},
+                                     {0.25, 0.0},
+                                     {1.0, 0.0},
+                                     {1.0 / 3.0, 0.0},
+                                     {0.1, -0.05},
+                                     {3.0, 0.5},
+                                     {-1.0 / 257, 255},
+                                     {1.5, 0.25},
+                                     {0.003921568627451, 0.0},
+                                     {2.0, -0.5},
+                                     {1e-7, 0.49999997},
+                                     {7.0 / 13.0, 1.0 / 7.0}};
+  uint64_t seed = 99;
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) continue;
+    for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
+      const double sc = params[p][0], of = params[p][1];
+      tvi_convert_scalar.u16_u8(u, a8, N, sc, of);
+      table[v].k->u16_u8(u, b8, N, sc, of);
+      ck_assert_msg(memcmp(a8, b8, N) == 0, "%s u16_u8 every u16 (%g, %g)", table[v].name, sc, of);
+      /* f32 samples v with v * scale + offset at, just below and just above k + 1/2 */
+      for (int i = 0; i < N; i++) {
+        const double k = (double)(tvt_rand(&seed) % 70000) - 1000.0 + 0.5;
+        const double x = sc != 0 ? (k - of) / sc : k;
+        const int w = (int)(tvt_rand(&seed) % 5) - 2;
+        f[i] = nextafterf((float)x, w < 0 ? -INFINITY : INFINITY);
+        if (w == 0) f[i] = (float)x;
+        if (i % 7 == 0) f[i] = (float)((double)(tvt_rand(&seed) % 2000000) / 64.0 - 1000.0);
+      }
+      tvi_convert_scalar.f32_u8(f, a8, N, sc, of);
+      table[v].k->f32_u8(f, b8, N, sc, of);
+      ck_assert_msg(memcmp(a8, b8, N) == 0, "%s f32_u8 near halves (%g, %g)", table[v].name, sc,
+                    of);
+      tvi_convert_scalar.f32_u16(f, a16, N, sc, of);
+      table[v].k->f32_u16(f, b16, N, sc, of);
+      ck_assert_msg(memcmp(a16, b16, N * sizeof *a16) == 0, "%s f32_u16 near halves (%g, %g)",
+                    table[v].name, sc, of);
+    }
+  }
+  free(u);
+  free(f);
+  free(a8);
+  free(b8);
+  free(a16);
+  free(b16);
+}
+END_TEST
+
 /* The public functions at every SIMD cap give what the scalar level gives, on views. */
 START_TEST(public_every_cap) {
   static const tv_pixel_type types[] = {TV_U8, TV_U16, TV_F32};
@@ -166,6 +227,7 @@ static Suite *convert_suite(void) {
   TCase *tc = tcase_create("convert");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, variants_match_scalar);
+  tcase_add_test(tc, fast_path_exact);
   tcase_add_test(tc, public_every_cap);
   suite_add_tcase(s, tc);
   return s;

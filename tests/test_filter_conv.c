@@ -64,6 +64,17 @@ static void check_variant(int v, bufs *b) {
             kf[j] = (float)((int)(tvt_rand(&seed) % 2001) - 1000) / 997.0f;
           }
           (void)s16;
+          if (off >= 1) /* symmetric kernels (the Gaussians): the vector kernels' mirrored path */
+            for (int j = 0; j < kn / 2; j++) {
+              k8[kn - 1 - j] = k8[j];
+              k8s[kn - 1 - j] = k8s[j];
+              k16[kn - 1 - j] = k16[j];
+              kf[kn - 1 - j] = kf[j];
+            }
+          if (off == 2 && kn == 3) { /* power-of-two taps (Q16 3x3): the shifting path */
+            k16[0] = k16[2] = 1u << (tvt_rand(&seed) % 15);
+            k16[1] = 1u << (tvt_rand(&seed) % 16);
+          }
           fill_bytes(b->in, sizeof b->in, &seed);
           for (int j = 0; j < KMAX; j++) fill_bytes(b->rows[j], sizeof b->rows[j], &seed);
 #define RESET()                                                                                    \
@@ -208,6 +219,18 @@ static void check_variant(int v, bufs *b) {
             BOX_S32(box_col_s32_u8, uint8_t);
             BOX_S32(box_col_s32_u16, uint16_t);
             BOX_S32(box_col_s32_f32, float);
+            /* s32 sums of u16 row sums (a u8 window of up to 257 x 257) */
+            for (size_t i = 0; i < MAXN + 8; i++)
+              ((int32_t *)(void *)b->rows[2])[i] %= 257 * 256 * 255;
+            memcpy(b->sum1, b->rows[2], sizeof b->sum1);
+            memcpy(b->sum2, b->rows[2], sizeof b->sum2);
+            RESET();
+            s->box_col_w16_s32_u8((int32_t *)(void *)b->sum1 + off, r16[0], r16[1], b->out1 + off,
+                                  n, 1.0f / 961.0f, norm);
+            t->box_col_w16_s32_u8((int32_t *)(void *)b->sum2 + off, r16[0], r16[1], b->out2 + off,
+                                  n, 1.0f / 961.0f, norm);
+            CHECK_OUT("box_col_w16_s32_u8");
+            ck_assert(memcmp(b->sum1, b->sum2, sizeof b->sum1) == 0);
           }
         }
 }
@@ -383,7 +406,8 @@ static double box_want(double s, int area, int normalize, const tv_image *src,
 }
 
 START_TEST(box_exact) {
-  static const int wins[][2] = {{1, 1}, {3, 3}, {5, 5}, {2, 4}, {31, 31}, {17, 15}, {20, 3}};
+  static const int wins[][2] = {{1, 1},   {3, 3},   {5, 5},  {2, 4},
+                                {31, 31}, {17, 15}, {20, 3}, {257, 3} /* widest 16-bit row sums */};
   static const tv_pixel_type types[][2] = {
       {TV_U8, TV_U8}, {TV_U16, TV_U16}, {TV_U8, TV_F32}, {TV_F32, TV_F32}};
   tv_ctx *ctx = tvt_ctx();

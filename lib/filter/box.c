@@ -9,8 +9,10 @@
 
 #define TVI_BOX_MAX 1023
 
-/* Which sums the filter keeps, as OpenCV's createBoxFilter picks them. */
-enum { TVI_SUM_U16, TVI_SUM_S32, TVI_SUM_F64 };
+/* Which sums the filter keeps, as OpenCV's createBoxFilter picks them. TVI_SUM_W16_S32 gives the
+ * same sums as TVI_SUM_S32 (u8 to u8, windows over 256 pixels): row sums of at most 257 u8 fit
+ * 16 bits, which halves the ring of row-filtered rows; the column sums stay 32-bit. */
+enum { TVI_SUM_U16, TVI_SUM_S32, TVI_SUM_F64, TVI_SUM_W16_S32 };
 
 typedef struct tvi_box_op {
   const tvi_sepconv_kernels *k;
@@ -23,7 +25,7 @@ typedef struct tvi_box_op {
 static void tvi_box_row(const tvi_sepconv_job *j, const void *in, void *out, size_t n) {
   const tvi_box_op *o = j->op;
   const int cn = j->src->channels;
-  if (o->sum == TVI_SUM_U16) {
+  if (o->sum == TVI_SUM_U16 || o->sum == TVI_SUM_W16_S32) {
     o->k->box_row_u8_u16(in, out, n, j->kw, cn);
   } else if (o->sum == TVI_SUM_S32) {
     if (j->src->type == TV_U8)
@@ -68,6 +70,13 @@ static void tvi_box_init(const tvi_sepconv_job *j, const void *const *rows, size
       const int32_t *a = rows[r];
       for (size_t i = 0; i < n; i++) s[i] += a[i];
     }
+  } else if (o->sum == TVI_SUM_W16_S32) {
+    int32_t *s = state;
+    memset(s, 0, n * sizeof *s);
+    for (int32_t r = 0; r < j->kh - 1; r++) {
+      const uint16_t *a = rows[r];
+      for (size_t i = 0; i < n; i++) s[i] += a[i];
+    }
   } else {
     double *s = state;
     for (size_t i = 0; i < n; i++) s[i] = 0;
@@ -84,6 +93,8 @@ static void tvi_box_col(const tvi_sepconv_job *j, const void *const *rows, void 
   const void *add = rows[j->kh - 1], *sub = rows[0];
   if (o->sum == TVI_SUM_U16) {
     o->k->box_col_u16_u8(state, add, sub, dst, n, o->ds, o->dd, o->normalize);
+  } else if (o->sum == TVI_SUM_W16_S32) {
+    o->k->box_col_w16_s32_u8(state, add, sub, dst, n, o->scale, o->normalize);
   } else if (o->sum == TVI_SUM_S32) {
     switch (j->dst->type) {
     case TV_U8: o->k->box_col_s32_u8(state, add, sub, dst, n, o->scale, o->normalize); break;
@@ -143,6 +154,8 @@ tv_status tv_box(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw, in
       else
         op.ds++;
     }
+  } else if (src->type == TV_U8 && dst->type == TV_U8 && kw <= 257) {
+    op.sum = TVI_SUM_W16_S32;
   } else if (src->type == TV_U8 || (src->type == TV_U16 && area <= 32768)) {
     op.sum = TVI_SUM_S32;
   } else {
@@ -159,8 +172,11 @@ tv_status tv_box(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw, in
   job.ay = kh / 2;
   job.border = border;
   job.border_value = border_value;
-  job.buf_es = op.sum == TVI_SUM_U16 ? 2 : op.sum == TVI_SUM_S32 ? 4 : 8;
-  job.state_bytes = (size_t)src->width * (size_t)src->channels * job.buf_es;
+  job.buf_es = op.sum == TVI_SUM_U16 || op.sum == TVI_SUM_W16_S32 ? 2
+               : op.sum == TVI_SUM_S32                            ? 4
+                                                                  : 8;
+  job.state_bytes = (size_t)src->width * (size_t)src->channels *
+                    (op.sum == TVI_SUM_W16_S32 ? sizeof(int32_t) : job.buf_es);
   job.row = tvi_box_row;
   job.col = tvi_box_col;
   job.init = tvi_box_init;

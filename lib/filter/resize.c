@@ -32,90 +32,105 @@ typedef struct tvi_area_job {
   int32_t fx, fy, cn;
   size_t n;         /* destination samples per row */
   uint32_t *colsum; /* per worker: n * fx column sums (integer paths), or NULL */
+  ptrdiff_t *offs;  /* float paths: byte offset of each sample of a block from its first */
+  float *frow;      /* float path of u16: per worker, one row of f32 means */
 } tvi_area_job;
 
 /* Integer factors other than 2x2 with an exact integer sum (u8 always; u16 while the sum stays
  * below 2^24, so that OpenCV's f32 accumulation is exact too): rint((float)sum * (1.f / area)). */
 static void tvi_area_int_row(const tvi_area_job *j, int32_t dy, uint32_t *cs) {
   const size_t m = j->n * (size_t)j->fx; /* source samples used per row */
-  memset(cs, 0, m * sizeof *cs);
-  for (int32_t r = 0; r < j->fy; r++) {
-    const void *row = tvi_row(j->src, (int64_t)dy * j->fy + r);
-    if (j->src->type == TV_U8) {
-      const uint8_t *s = row;
-      for (size_t i = 0; i < m; i++) cs[i] += s[i];
+  /* Column sums, two source rows per pass over cs (integer sums: any order is exact). */
+  const int64_t y0 = (int64_t)dy * j->fy;
+  int32_t r = 0;
+  if (j->src->type == TV_U8) {
+    const uint8_t *a = tvi_row(j->src, y0);
+    if (j->fy % 2) {
+      for (size_t i = 0; i < m; i++) cs[i] = a[i];
+      r = 1;
     } else {
-      const uint16_t *s = row;
-      for (size_t i = 0; i < m; i++) cs[i] += s[i];
+      const uint8_t *b = tvi_row(j->src, y0 + 1);
+      for (size_t i = 0; i < m; i++) cs[i] = (uint32_t)a[i] + b[i];
+      r = 2;
+    }
+    for (; r < j->fy; r += 2) {
+      const uint8_t *p = tvi_row(j->src, y0 + r), *q = tvi_row(j->src, y0 + r + 1);
+      for (size_t i = 0; i < m; i++) cs[i] += (uint32_t)p[i] + q[i];
+    }
+  } else {
+    const uint16_t *a = tvi_row(j->src, y0);
+    if (j->fy % 2) {
+      for (size_t i = 0; i < m; i++) cs[i] = a[i];
+      r = 1;
+    } else {
+      const uint16_t *b = tvi_row(j->src, y0 + 1);
+      for (size_t i = 0; i < m; i++) cs[i] = (uint32_t)a[i] + b[i];
+      r = 2;
+    }
+    for (; r < j->fy; r += 2) {
+      const uint16_t *p = tvi_row(j->src, y0 + r), *q = tvi_row(j->src, y0 + r + 1);
+      for (size_t i = 0; i < m; i++) cs[i] += (uint32_t)p[i] + q[i];
     }
   }
   const float scale = 1.0f / (float)(j->fx * j->fy);
   const size_t cn = (size_t)j->cn;
   void *drow = tvi_row(j->dst, dy);
-  for (size_t i = 0; i < j->n; i++) {
-    const size_t c = i % cn, base = (i - c) * (size_t)j->fx + c;
-    uint32_t sum = 0;
-    for (int32_t x = 0; x < j->fx; x++) sum += cs[base + (size_t)x * cn];
-    const float v = nearbyintf((float)sum * scale);
-    if (j->src->type == TV_U8)
-      ((uint8_t *)drow)[i] = (uint8_t)(v > 255.0f ? 255 : (int32_t)v);
-    else
-      ((uint16_t *)drow)[i] = (uint16_t)(v > 65535.0f ? 65535 : (int32_t)v);
-  }
+  const size_t fx = (size_t)j->fx, px = fx * cn;
+  const int is8 = j->src->type == TV_U8;
+  for (size_t c = 0; c < cn; c++)
+    for (size_t i = c, base = c; i < j->n; i += cn, base += px) {
+      uint32_t sum = 0;
+      for (size_t x = 0; x < px; x += cn) sum += cs[base + x];
+      const float v = nearbyintf((float)sum * scale);
+      if (is8)
+        ((uint8_t *)drow)[i] = (uint8_t)(v > 255.0f ? 255 : (int32_t)v);
+      else
+        ((uint16_t *)drow)[i] = (uint16_t)(v > 65535.0f ? 65535 : (int32_t)v);
+    }
 }
 
 /* The other cases in OpenCV's exact order: the block's samples row by row, added four at a time
- * ((a + b) + c) + d (in int for u16, in f32 for f32) onto an f32 sum, the rest one at a time. */
-static void tvi_area_float_row(const tvi_area_job *j, int32_t dy) {
+ * ((a + b) + c) + d (in int for u16, in f32 for f32) onto an f32 sum, the rest one at a time.
+ * offs[k] is the byte offset of the block's k-th sample from its first (no divisions per sample).
+ */
+#define TVI_AREA_FLOAT_ROW(T, G, SUM4)                                                             \
+  do {                                                                                             \
+    const size_t px = (size_t)j->fx * cn * sizeof(T);                                              \
+    for (size_t c = 0; c < cn; c++)                                                                \
+      for (size_t i = c; i < j->n; i += cn) {                                                      \
+        const uint8_t *p = top + ((i - c) / cn) * px + c * sizeof(T);                              \
+        float sum = 0.0f;                                                                          \
+        int32_t k = 0;                                                                             \
+        for (; k + 4 <= area; k += 4) {                                                            \
+          const G a = *(const T *)(const void *)(p + offs[k]),                                     \
+                  b = *(const T *)(const void *)(p + offs[k + 1]),                                 \
+                  cc = *(const T *)(const void *)(p + offs[k + 2]),                                \
+                  d = *(const T *)(const void *)(p + offs[k + 3]);                                 \
+          sum += SUM4;                                                                             \
+        }                                                                                          \
+        for (; k < area; k++) sum += (float)*(const T *)(const void *)(p + offs[k]);               \
+        out[i] = sum * scale;                                                                      \
+      }                                                                                            \
+  } while (0)
+
+static void tvi_area_float_row(const tvi_area_job *j, int32_t dy, float *out) {
   const int32_t area = j->fx * j->fy;
   const float scale = 1.0f / (float)area;
   const size_t cn = (size_t)j->cn;
-  const int64_t stride = j->src->stride;
   const uint8_t *top = tvi_row(j->src, (int64_t)dy * j->fy);
-  void *drow = tvi_row(j->dst, dy);
-  const int is16 = j->src->type == TV_U16;
-  for (size_t i = 0; i < j->n; i++) {
-    const size_t c = i % cn, base = (i - c) * (size_t)j->fx + c;
-    float sum = 0.0f;
-    int32_t k = 0;
-    for (; k + 4 <= area; k += 4) {
-      size_t idx[4];
-      const uint8_t *rows[4];
-      for (int t = 0; t < 4; t++) {
-        const int32_t kk = k + t, sy = kk / j->fx, sx = kk % j->fx;
-        rows[t] = top + sy * stride;
-        idx[t] = base + (size_t)sx * cn;
-      }
-      if (is16) {
-        const int32_t g = (int32_t)((const uint16_t *)(const void *)rows[0])[idx[0]] +
-                          ((const uint16_t *)(const void *)rows[1])[idx[1]] +
-                          ((const uint16_t *)(const void *)rows[2])[idx[2]] +
-                          ((const uint16_t *)(const void *)rows[3])[idx[3]];
-        sum += (float)g;
-      } else {
-        const float g = ((((const float *)(const void *)rows[0])[idx[0]] +
-                          ((const float *)(const void *)rows[1])[idx[1]]) +
-                         ((const float *)(const void *)rows[2])[idx[2]]) +
-                        ((const float *)(const void *)rows[3])[idx[3]];
-        sum += g;
-      }
+  const ptrdiff_t *offs = j->offs;
+  if (j->src->type == TV_U16) {
+    TVI_AREA_FLOAT_ROW(uint16_t, int32_t, (float)(a + b + cc + d));
+    uint16_t *drow = tvi_row(j->dst, dy);
+    for (size_t i = 0; i < j->n; i++) {
+      const float rv = nearbyintf(out[i] > 0.0f ? out[i] : 0.0f);
+      drow[i] = (uint16_t)(rv > 65535.0f ? 65535 : (int32_t)rv);
     }
-    for (; k < area; k++) {
-      const int32_t sy = k / j->fx, sx = k % j->fx;
-      const uint8_t *r = top + sy * stride;
-      const size_t id = base + (size_t)sx * cn;
-      sum += is16 ? (float)((const uint16_t *)(const void *)r)[id]
-                  : ((const float *)(const void *)r)[id];
-    }
-    const float v = sum * scale;
-    if (is16) {
-      const float rv = nearbyintf(v > 0.0f ? v : 0.0f);
-      ((uint16_t *)drow)[i] = (uint16_t)(rv > 65535.0f ? 65535 : (int32_t)rv);
-    } else {
-      ((float *)drow)[i] = v;
-    }
+  } else {
+    TVI_AREA_FLOAT_ROW(float, float, ((a + b) + cc) + d);
   }
 }
+#undef TVI_AREA_FLOAT_ROW
 
 static void tvi_area_band(void *arg, int32_t y0, int32_t y1, int worker) {
   const tvi_area_job *j = arg;
@@ -133,7 +148,9 @@ static void tvi_area_band(void *arg, int32_t y0, int32_t y1, int worker) {
     } else if (j->colsum) {
       tvi_area_int_row(j, dy, j->colsum + (size_t)worker * j->n * (size_t)j->fx);
     } else {
-      tvi_area_float_row(j, dy);
+      /* f32 writes its row directly; u16 goes through the worker's f32 row */
+      float *out = j->src->type == TV_F32 ? d : j->frow + (size_t)worker * j->n;
+      tvi_area_float_row(j, dy, out);
     }
   }
 }
@@ -149,6 +166,8 @@ static tv_status tvi_area_run(tv_ctx *ctx, const char *func, const tv_image *src
                       fy,
                       src->channels,
                       (size_t)dst->width * (size_t)dst->channels,
+                      NULL,
+                      NULL,
                       NULL};
   const int generic = !(fx == 1 && fy == 1) && !(fx == 2 && fy == 2);
   if (generic && (src->type == TV_U8 || (src->type == TV_U16 && (int64_t)fx * fy <= 256))) {
@@ -157,10 +176,26 @@ static tv_status tvi_area_run(tv_ctx *ctx, const char *func, const tv_image *src
         tvi_mul_size(per, (size_t)tvi_parallel_workers(ctx) * sizeof(uint32_t), &total) != 0 ||
         !(job.colsum = tvi_aligned_alloc(total)))
       TVI_FAIL_AS(ctx, TV_ERR_NOMEM, func, "cannot allocate %zu bytes of row sums", total);
+  } else if (generic) {
+    const size_t area = (size_t)fx * (size_t)fy, es = tv_pixel_size((tv_pixel_type)src->type);
+    job.offs = malloc(area * sizeof *job.offs);
+    if (!job.offs)
+      TVI_FAIL_AS(ctx, TV_ERR_NOMEM, func, "cannot allocate a table of %zu offsets", area);
+    for (size_t k = 0; k < area; k++)
+      job.offs[k] = (ptrdiff_t)(k / (size_t)fx) * (ptrdiff_t)src->stride +
+                    (ptrdiff_t)((k % (size_t)fx) * (size_t)src->channels * es);
+    if (src->type == TV_U16) {
+      job.frow = tvi_aligned_alloc(job.n * (size_t)tvi_parallel_workers(ctx) * sizeof(float));
+      if (!job.frow)
+        TVI_FAIL_AS(ctx, TV_ERR_NOMEM, func, "cannot allocate %zu bytes of rows",
+                    job.n * (size_t)tvi_parallel_workers(ctx) * sizeof(float));
+    }
   }
   tvi_for_bands(ctx, dst->height, 0, tvi_row_bytes(src) * (size_t)fy, tvi_area_band, &job);
 done:
   tvi_aligned_free(job.colsum);
+  tvi_aligned_free(job.frow);
+  free(job.offs);
   return st;
 }
 
@@ -209,36 +244,27 @@ typedef struct tvi_lin_job {
 static void tvi_hlin_row(const tvi_lin_job *j, int32_t sy, void *out) {
   const void *row = tvi_row(j->src, sy);
   const size_t n = j->n, xmax = (size_t)j->xmax, cn = (size_t)j->cn;
+  const size_t lim = (size_t)j->src->width * cn; /* samples in the source row */
   const int32_t *xo = j->xofs;
   switch (j->src->type) {
   case TV_U8: {
     const uint8_t *s = row;
     int16_t *d = out;
-    for (size_t i = 0; i < xmax; i++) {
-      const int32_t v = s[xo[i]] * j->ia[2 * i] + s[xo[i] + (int32_t)cn] * j->ia[2 * i + 1];
-      d[i] = (int16_t)(v >> 4);
-    }
+    j->k->hlin_u8(s, xo, j->ia, d, xmax, (int)cn, lim);
     for (size_t i = xmax; i < n; i++) d[i] = (int16_t)((s[xo[i]] * 2048) >> 4);
     break;
   }
   case TV_U16: {
     const uint16_t *s = row;
     float *d = out;
-    for (size_t i = 0; i < xmax; i++) {
-      const float p = (float)s[xo[i]] * j->fa[2 * i],
-                  q = (float)s[xo[i] + (int32_t)cn] * j->fa[2 * i + 1];
-      d[i] = p + q;
-    }
+    j->k->hlin_u16(s, xo, j->fa, d, xmax, (int)cn, lim);
     for (size_t i = xmax; i < n; i++) d[i] = (float)s[xo[i]];
     break;
   }
   default: {
     const float *s = row;
     float *d = out;
-    for (size_t i = 0; i < xmax; i++) {
-      const float p = s[xo[i]] * j->fa[2 * i], q = s[xo[i] + (int32_t)cn] * j->fa[2 * i + 1];
-      d[i] = p + q;
-    }
+    j->k->hlin_f32(s, xo, j->fa, d, xmax, (int)cn, lim);
     for (size_t i = xmax; i < n; i++) d[i] = s[xo[i]];
     break;
   }

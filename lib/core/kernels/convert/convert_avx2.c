@@ -40,6 +40,18 @@ static inline __m128i tvi_pack_u8(__m256i p) {
   return _mm_packus_epi16(_mm256_castsi256_si128(p), _mm256_extracti128_si256(p, 1));
 }
 
+/* The f32 shortcut (see tvi_convert_f32_plan): 8 samples in f32 (one fused multiply-add: its
+ * error is within the plan's bound too); *bad set when a lane is too close to a rounding boundary
+ * for f32 to decide it. The clamp before the rounding conversion equals the clamp after it
+ * (integer bounds), and max turns NaN into 0. */
+static inline __m256i tvi_fast8(__m256 x, __m256 s, __m256 o, __m256 t, __m256 hi, int *bad) {
+  const __m256 v = _mm256_fmadd_ps(x, s, o);
+  const __m256 r = _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m256 d = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(v, r));
+  *bad = _mm256_movemask_ps(_mm256_cmp_ps(d, t, _CMP_GE_OQ)) != 0;
+  return _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), hi));
+}
+
 static void tvi_convert_u8_f32_avx2(const uint8_t *src, float *dst, size_t n, double scale,
                                     double offset) {
   const __m256d s = _mm256_set1_pd(scale), o = _mm256_set1_pd(offset);
@@ -64,6 +76,21 @@ static void tvi_convert_f32_u8_avx2(const float *src, uint8_t *dst, size_t n, do
                                     double offset) {
   const __m256d s = _mm256_set1_pd(scale), o = _mm256_set1_pd(offset), hi = _mm256_set1_pd(255.0);
   size_t i = 0;
+  float sf, of, e;
+  if (tvi_convert_f32_plan(scale, offset, 255.0, &sf, &of, &e)) {
+    const __m256 fs = _mm256_set1_ps(sf), fo = _mm256_set1_ps(of), t = _mm256_set1_ps(0.5f - e),
+                 fh = _mm256_set1_ps((float)255.0);
+    for (; i + 16 <= n; i += 16) {
+      const __m256 x0 = _mm256_loadu_ps(src + i), x1 = _mm256_loadu_ps(src + i + 8);
+      int b0, b1;
+      __m256i r0 = tvi_fast8(x0, fs, fo, t, fh, &b0), r1 = tvi_fast8(x1, fs, fo, t, fh, &b1);
+      if (b0 | b1) {
+        r0 = tvi_int8f(x0, s, o, hi);
+        r1 = tvi_int8f(x1, s, o, hi);
+      }
+      _mm_storeu_si128((void *)(dst + i), tvi_pack_u8(tvi_pack_u16(r0, r1)));
+    }
+  }
   for (; i + 16 <= n; i += 16) {
     const __m256i r0 = tvi_int8f(_mm256_loadu_ps(src + i), s, o, hi),
                   r1 = tvi_int8f(_mm256_loadu_ps(src + i + 8), s, o, hi);
@@ -76,6 +103,21 @@ static void tvi_convert_f32_u16_avx2(const float *src, uint16_t *dst, size_t n, 
                                      double offset) {
   const __m256d s = _mm256_set1_pd(scale), o = _mm256_set1_pd(offset), hi = _mm256_set1_pd(65535.0);
   size_t i = 0;
+  float sf, of, e;
+  if (tvi_convert_f32_plan(scale, offset, 65535.0, &sf, &of, &e)) {
+    const __m256 fs = _mm256_set1_ps(sf), fo = _mm256_set1_ps(of), t = _mm256_set1_ps(0.5f - e),
+                 fh = _mm256_set1_ps((float)65535.0);
+    for (; i + 16 <= n; i += 16) {
+      const __m256 x0 = _mm256_loadu_ps(src + i), x1 = _mm256_loadu_ps(src + i + 8);
+      int b0, b1;
+      __m256i r0 = tvi_fast8(x0, fs, fo, t, fh, &b0), r1 = tvi_fast8(x1, fs, fo, t, fh, &b1);
+      if (b0 | b1) {
+        r0 = tvi_int8f(x0, s, o, hi);
+        r1 = tvi_int8f(x1, s, o, hi);
+      }
+      _mm256_storeu_si256((void *)(dst + i), tvi_pack_u16(r0, r1));
+    }
+  }
   for (; i + 16 <= n; i += 16) {
     const __m256i r0 = tvi_int8f(_mm256_loadu_ps(src + i), s, o, hi),
                   r1 = tvi_int8f(_mm256_loadu_ps(src + i + 8), s, o, hi);
@@ -101,6 +143,23 @@ static void tvi_convert_u16_u8_avx2(const uint16_t *src, uint8_t *dst, size_t n,
                                     double offset) {
   const __m256d s = _mm256_set1_pd(scale), o = _mm256_set1_pd(offset), hi = _mm256_set1_pd(255.0);
   size_t i = 0;
+  float sf, of, e;
+  if (tvi_convert_f32_plan(scale, offset, 255.0, &sf, &of, &e)) {
+    const __m256 fs = _mm256_set1_ps(sf), fo = _mm256_set1_ps(of), t = _mm256_set1_ps(0.5f - e),
+                 fh = _mm256_set1_ps((float)255.0);
+    for (; i + 16 <= n; i += 16) {
+      const __m256i y0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const void *)(src + i))),
+                    y1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const void *)(src + i + 8)));
+      const __m256 x0 = _mm256_cvtepi32_ps(y0), x1 = _mm256_cvtepi32_ps(y1);
+      int b0, b1;
+      __m256i r0 = tvi_fast8(x0, fs, fo, t, fh, &b0), r1 = tvi_fast8(x1, fs, fo, t, fh, &b1);
+      if (b0 | b1) {
+        r0 = tvi_int8x(y0, s, o, hi);
+        r1 = tvi_int8x(y1, s, o, hi);
+      }
+      _mm_storeu_si128((void *)(dst + i), tvi_pack_u8(tvi_pack_u16(r0, r1)));
+    }
+  }
   for (; i + 16 <= n; i += 16) {
     const __m256i r0 = tvi_int8x(_mm256_cvtepu16_epi32(_mm_loadu_si128((const void *)(src + i))), s,
                                  o, hi),

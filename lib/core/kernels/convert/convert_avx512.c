@@ -33,6 +33,18 @@ static inline __m512i tvi_int16f(__m512 x, __m512d s, __m512d o, __m512d hi) {
   return _mm512_inserti64x4(_mm512_castsi256_si512(lo), up, 1);
 }
 
+/* The f32 shortcut (see tvi_convert_f32_plan): 16 samples in f32 (one fused multiply-add: its
+ * error is within the plan's bound too); *bad set when a lane is too close to a rounding boundary
+ * for f32 to decide it. vreduceps gives vf - round(vf) directly; the clamp before the rounding
+ * conversion equals the clamp after it (integer bounds), and max turns NaN into 0. */
+static inline __m512i tvi_fast16(__m512 x, __m512 s, __m512 o, __m512 t, __m512 hi, int *bad) {
+  const __m512 v = _mm512_fmadd_ps(x, s, o);
+  const __m512 d =
+      _mm512_abs_ps(_mm512_reduce_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  *bad = _mm512_cmp_ps_mask(d, t, _CMP_GE_OQ) != 0;
+  return _mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(v, _mm512_setzero_ps()), hi));
+}
+
 static void tvi_convert_u8_f32_avx512(const uint8_t *src, float *dst, size_t n, double scale,
                                       double offset) {
   const __m512d s = _mm512_set1_pd(scale), o = _mm512_set1_pd(offset);
@@ -58,6 +70,18 @@ static void tvi_convert_f32_u8_avx512(const float *src, uint8_t *dst, size_t n, 
                                       double offset) {
   const __m512d s = _mm512_set1_pd(scale), o = _mm512_set1_pd(offset), hi = _mm512_set1_pd(255.0);
   size_t i = 0;
+  float sf, of, e;
+  if (tvi_convert_f32_plan(scale, offset, 255.0, &sf, &of, &e)) {
+    const __m512 fs = _mm512_set1_ps(sf), fo = _mm512_set1_ps(of), t = _mm512_set1_ps(0.5f - e),
+                 fh = _mm512_set1_ps(255.0f);
+    for (; i + 16 <= n; i += 16) {
+      const __m512 x = _mm512_loadu_ps(src + i);
+      int bad;
+      __m512i r = tvi_fast16(x, fs, fo, t, fh, &bad);
+      if (bad) r = tvi_int16f(x, s, o, hi);
+      _mm_storeu_si128((void *)(dst + i), _mm512_cvtepi32_epi8(r));
+    }
+  }
   for (; i + 16 <= n; i += 16)
     _mm_storeu_si128((void *)(dst + i),
                      _mm512_cvtepi32_epi8(tvi_int16f(_mm512_loadu_ps(src + i), s, o, hi)));
@@ -68,6 +92,18 @@ static void tvi_convert_f32_u16_avx512(const float *src, uint16_t *dst, size_t n
                                        double offset) {
   const __m512d s = _mm512_set1_pd(scale), o = _mm512_set1_pd(offset), hi = _mm512_set1_pd(65535.0);
   size_t i = 0;
+  float sf, of, e;
+  if (tvi_convert_f32_plan(scale, offset, 65535.0, &sf, &of, &e)) {
+    const __m512 fs = _mm512_set1_ps(sf), fo = _mm512_set1_ps(of), t = _mm512_set1_ps(0.5f - e),
+                 fh = _mm512_set1_ps(65535.0f);
+    for (; i + 16 <= n; i += 16) {
+      const __m512 x = _mm512_loadu_ps(src + i);
+      int bad;
+      __m512i r = tvi_fast16(x, fs, fo, t, fh, &bad);
+      if (bad) r = tvi_int16f(x, s, o, hi);
+      _mm256_storeu_si256((void *)(dst + i), _mm512_cvtepi32_epi16(r));
+    }
+  }
   for (; i + 16 <= n; i += 16)
     _mm256_storeu_si256((void *)(dst + i),
                         _mm512_cvtepi32_epi16(tvi_int16f(_mm512_loadu_ps(src + i), s, o, hi)));
@@ -89,6 +125,18 @@ static void tvi_convert_u16_u8_avx512(const uint16_t *src, uint8_t *dst, size_t 
                                       double offset) {
   const __m512d s = _mm512_set1_pd(scale), o = _mm512_set1_pd(offset), hi = _mm512_set1_pd(255.0);
   size_t i = 0;
+  float sf, of, e;
+  if (tvi_convert_f32_plan(scale, offset, 255.0, &sf, &of, &e)) {
+    const __m512 fs = _mm512_set1_ps(sf), fo = _mm512_set1_ps(of), t = _mm512_set1_ps(0.5f - e),
+                 fh = _mm512_set1_ps(255.0f);
+    for (; i + 16 <= n; i += 16) {
+      const __m512i x = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const void *)(src + i)));
+      int bad;
+      __m512i r = tvi_fast16(_mm512_cvtepi32_ps(x), fs, fo, t, fh, &bad);
+      if (bad) r = tvi_int16x(x, s, o, hi);
+      _mm_storeu_si128((void *)(dst + i), _mm512_cvtepi32_epi8(r));
+    }
+  }
   for (; i + 16 <= n; i += 16) {
     const __m512i x = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const void *)(src + i)));
     _mm_storeu_si128((void *)(dst + i), _mm512_cvtepi32_epi8(tvi_int16x(x, s, o, hi)));

@@ -144,7 +144,74 @@ static void tvi_vlin_f32_avx2(const float *h0, const float *h1, float b0, float 
   tvi_vlin_f32_scalar(h0 + i, h1 + i, b0, b1, dst + i, n - i);
 }
 
+/* Horizontal bilinear pass with gathers; blocks whose last tap would read past the row (the
+ * 4-byte gathers of u8/u16 read beyond the tap) go to the scalar kernel. */
+static void tvi_hlin_u8_avx2(const uint8_t *s, const int32_t *xofs, const int16_t *ia, int16_t *d,
+                             size_t n, int cn, size_t lim) {
+  const __m256i m8 = _mm256_set1_epi32(0xff), vcn = _mm256_set1_epi32(cn);
+  size_t i = 0;
+  for (; i + 8 <= n && (size_t)xofs[i + 7] + (size_t)cn + 4 <= lim; i += 8) {
+    const __m256i idx = _mm256_loadu_si256((const void *)(xofs + i));
+    const __m256i g0 = _mm256_i32gather_epi32((const int *)(const void *)s, idx, 1);
+    const __m256i t1 = cn == 1 ? _mm256_srli_epi32(g0, 8)
+                               : _mm256_i32gather_epi32((const int *)(const void *)s,
+                                                        _mm256_add_epi32(idx, vcn), 1);
+    const __m256i pr =
+        _mm256_or_si256(_mm256_and_si256(g0, m8), _mm256_slli_epi32(_mm256_and_si256(t1, m8), 16));
+    const __m256i v =
+        _mm256_srai_epi32(_mm256_madd_epi16(pr, _mm256_loadu_si256((const void *)(ia + 2 * i))), 4);
+    const __m256i p = _mm256_permute4x64_epi64(_mm256_packs_epi32(v, v), 0x08);
+    _mm_storeu_si128((void *)(d + i), _mm256_castsi256_si128(p));
+  }
+  tvi_hlin_u8_scalar(s, xofs + i, ia + 2 * i, d + i, n - i, cn, lim);
+}
+
+/* The weights of 8 samples, de-interleaved: a0 in *w0, a1 in *w1. */
+static inline void tvi_weights8(const float *fa, __m256 *w0, __m256 *w1) {
+  const __m256 a = _mm256_loadu_ps(fa), b = _mm256_loadu_ps(fa + 8);
+  *w0 = _mm256_castpd_ps(
+      _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
+  *w1 = _mm256_castpd_ps(
+      _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
+}
+
+static void tvi_hlin_u16_avx2(const uint16_t *s, const int32_t *xofs, const float *fa, float *d,
+                              size_t n, int cn, size_t lim) {
+  const __m256i m16 = _mm256_set1_epi32(0xffff), vcn = _mm256_set1_epi32(cn);
+  size_t i = 0;
+  for (; i + 8 <= n && (size_t)xofs[i + 7] + (size_t)cn + 2 <= lim; i += 8) {
+    const __m256i idx = _mm256_loadu_si256((const void *)(xofs + i));
+    const __m256i g0 = _mm256_i32gather_epi32((const int *)(const void *)s, idx, 2);
+    const __m256i t1 = cn == 1
+                           ? _mm256_srli_epi32(g0, 16)
+                           : _mm256_and_si256(_mm256_i32gather_epi32((const int *)(const void *)s,
+                                                                     _mm256_add_epi32(idx, vcn), 2),
+                                              m16);
+    __m256 w0, w1;
+    tvi_weights8(fa + 2 * i, &w0, &w1);
+    const __m256 p = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_and_si256(g0, m16)), w0);
+    const __m256 q = _mm256_mul_ps(_mm256_cvtepi32_ps(t1), w1);
+    _mm256_storeu_ps(d + i, _mm256_add_ps(p, q));
+  }
+  tvi_hlin_u16_scalar(s, xofs + i, fa + 2 * i, d + i, n - i, cn, lim);
+}
+
+static void tvi_hlin_f32_avx2(const float *s, const int32_t *xofs, const float *fa, float *d,
+                              size_t n, int cn, size_t lim) {
+  const __m256i vcn = _mm256_set1_epi32(cn);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256i idx = _mm256_loadu_si256((const void *)(xofs + i));
+    const __m256 g0 = _mm256_i32gather_ps(s, idx, 4);
+    const __m256 g1 = _mm256_i32gather_ps(s, _mm256_add_epi32(idx, vcn), 4);
+    __m256 w0, w1;
+    tvi_weights8(fa + 2 * i, &w0, &w1);
+    _mm256_storeu_ps(d + i, _mm256_add_ps(_mm256_mul_ps(g0, w0), _mm256_mul_ps(g1, w1)));
+  }
+  tvi_hlin_f32_scalar(s, xofs + i, fa + 2 * i, d + i, n - i, cn, lim);
+}
+
 const tvi_resize_kernels tvi_resize_avx2 = {
-    tvi_area2_u8_avx2, tvi_area2_u16_avx2, tvi_area2_f32_avx2,
-    tvi_vlin_u8_avx2,  tvi_vlin_u16_avx2,  tvi_vlin_f32_avx2,
+    tvi_area2_u8_avx2, tvi_area2_u16_avx2, tvi_area2_f32_avx2, tvi_vlin_u8_avx2,  tvi_vlin_u16_avx2,
+    tvi_vlin_f32_avx2, tvi_hlin_u8_avx2,   tvi_hlin_u16_avx2,  tvi_hlin_f32_avx2,
 };

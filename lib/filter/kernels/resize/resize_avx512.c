@@ -124,7 +124,72 @@ static void tvi_vlin_f32_avx512(const float *h0, const float *h1, float b0, floa
   tvi_vlin_f32_scalar(h0 + i, h1 + i, b0, b1, dst + i, n - i);
 }
 
+/* Horizontal bilinear pass with gathers; blocks whose last tap would read past the row (the
+ * 4-byte gathers of u8/u16 read beyond the tap) go to the scalar kernel. */
+static void tvi_hlin_u8_avx512(const uint8_t *s, const int32_t *xofs, const int16_t *ia, int16_t *d,
+                               size_t n, int cn, size_t lim) {
+  const __m512i m8 = _mm512_set1_epi32(0xff), vcn = _mm512_set1_epi32(cn);
+  size_t i = 0;
+  for (; i + 16 <= n && (size_t)xofs[i + 15] + (size_t)cn + 4 <= lim; i += 16) {
+    const __m512i idx = _mm512_loadu_si512((const void *)(xofs + i));
+    const __m512i g0 = _mm512_i32gather_epi32(idx, (const void *)s, 1);
+    const __m512i t1 = cn == 1
+                           ? _mm512_srli_epi32(g0, 8)
+                           : _mm512_i32gather_epi32(_mm512_add_epi32(idx, vcn), (const void *)s, 1);
+    const __m512i pr =
+        _mm512_or_si512(_mm512_and_si512(g0, m8), _mm512_slli_epi32(_mm512_and_si512(t1, m8), 16));
+    const __m512i v = _mm512_madd_epi16(pr, _mm512_loadu_si512((const void *)(ia + 2 * i)));
+    _mm256_storeu_si256((void *)(d + i), _mm512_cvtepi32_epi16(_mm512_srai_epi32(v, 4)));
+  }
+  tvi_hlin_u8_scalar(s, xofs + i, ia + 2 * i, d + i, n - i, cn, lim);
+}
+
+/* The weights of 16 samples, de-interleaved: a0 in *w0, a1 in *w1. */
+static inline void tvi_weights16(const float *fa, __m512 *w0, __m512 *w1) {
+  const __m512 a = _mm512_loadu_ps(fa), b = _mm512_loadu_ps(fa + 16);
+  const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  *w0 = _mm512_permutex2var_ps(a, ev, b);
+  *w1 = _mm512_permutex2var_ps(a, od, b);
+}
+
+static void tvi_hlin_u16_avx512(const uint16_t *s, const int32_t *xofs, const float *fa, float *d,
+                                size_t n, int cn, size_t lim) {
+  const __m512i m16 = _mm512_set1_epi32(0xffff), vcn = _mm512_set1_epi32(cn);
+  size_t i = 0;
+  for (; i + 16 <= n && (size_t)xofs[i + 15] + (size_t)cn + 2 <= lim; i += 16) {
+    const __m512i idx = _mm512_loadu_si512((const void *)(xofs + i));
+    const __m512i g0 = _mm512_i32gather_epi32(idx, (const void *)s, 2);
+    const __m512i t1 =
+        cn == 1 ? _mm512_srli_epi32(g0, 16)
+                : _mm512_and_si512(
+                      _mm512_i32gather_epi32(_mm512_add_epi32(idx, vcn), (const void *)s, 2), m16);
+    __m512 w0, w1;
+    tvi_weights16(fa + 2 * i, &w0, &w1);
+    const __m512 p = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(g0, m16)), w0);
+    const __m512 q = _mm512_mul_ps(_mm512_cvtepi32_ps(t1), w1);
+    _mm512_storeu_ps(d + i, _mm512_add_ps(p, q));
+  }
+  tvi_hlin_u16_scalar(s, xofs + i, fa + 2 * i, d + i, n - i, cn, lim);
+}
+
+static void tvi_hlin_f32_avx512(const float *s, const int32_t *xofs, const float *fa, float *d,
+                                size_t n, int cn, size_t lim) {
+  const __m512i vcn = _mm512_set1_epi32(cn);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512i idx = _mm512_loadu_si512((const void *)(xofs + i));
+    const __m512 g0 = _mm512_i32gather_ps(idx, (const void *)s, 4);
+    const __m512 g1 = _mm512_i32gather_ps(_mm512_add_epi32(idx, vcn), (const void *)s, 4);
+    __m512 w0, w1;
+    tvi_weights16(fa + 2 * i, &w0, &w1);
+    _mm512_storeu_ps(d + i, _mm512_add_ps(_mm512_mul_ps(g0, w0), _mm512_mul_ps(g1, w1)));
+  }
+  tvi_hlin_f32_scalar(s, xofs + i, fa + 2 * i, d + i, n - i, cn, lim);
+}
+
 const tvi_resize_kernels tvi_resize_avx512 = {
     tvi_area2_u8_avx512, tvi_area2_u16_avx512, tvi_area2_f32_avx512,
     tvi_vlin_u8_avx512,  tvi_vlin_u16_avx512,  tvi_vlin_f32_avx512,
+    tvi_hlin_u8_avx512,  tvi_hlin_u16_avx512,  tvi_hlin_f32_avx512,
 };

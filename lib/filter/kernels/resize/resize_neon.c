@@ -92,6 +92,7 @@ static void tvi_vlin_f32_neon(const float *h0, const float *h1, float b0, float 
 }
 
 const tvi_resize_kernels tvi_resize_neon = {
-    tvi_area2_u8_neon, tvi_area2_u16_neon, tvi_area2_f32_neon,
-    tvi_vlin_u8_neon,  tvi_vlin_u16_neon,  tvi_vlin_f32_neon,
+    tvi_area2_u8_neon,  tvi_area2_u16_neon,  tvi_area2_f32_neon,
+    tvi_vlin_u8_neon,   tvi_vlin_u16_neon,   tvi_vlin_f32_neon,
+    tvi_hlin_u8_scalar, tvi_hlin_u16_scalar, tvi_hlin_f32_scalar, /* gathers: no gain */
 };

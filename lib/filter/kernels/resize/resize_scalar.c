@@ -75,7 +75,35 @@ void tvi_vlin_f32_scalar(const float *h0, const float *h1, float b0, float b1, f
   }
 }
 
+void tvi_hlin_u8_scalar(const uint8_t *s, const int32_t *xofs, const int16_t *ia, int16_t *d,
+                        size_t n, int cn, size_t lim) {
+  (void)lim;
+  for (size_t i = 0; i < n; i++) {
+    const int32_t v = s[xofs[i]] * ia[2 * i] + s[xofs[i] + cn] * ia[2 * i + 1];
+    d[i] = (int16_t)(v >> 4);
+  }
+}
+
+void tvi_hlin_u16_scalar(const uint16_t *s, const int32_t *xofs, const float *fa, float *d,
+                         size_t n, int cn, size_t lim) {
+  (void)lim;
+  for (size_t i = 0; i < n; i++) {
+    const float p = (float)s[xofs[i]] * fa[2 * i], q = (float)s[xofs[i] + cn] * fa[2 * i + 1];
+    d[i] = p + q;
+  }
+}
+
+void tvi_hlin_f32_scalar(const float *s, const int32_t *xofs, const float *fa, float *d, size_t n,
+                         int cn, size_t lim) {
+  (void)lim;
+  for (size_t i = 0; i < n; i++) {
+    const float p = s[xofs[i]] * fa[2 * i], q = s[xofs[i] + cn] * fa[2 * i + 1];
+    d[i] = p + q;
+  }
+}
+
 const tvi_resize_kernels tvi_resize_scalar = {
     tvi_area2_u8_scalar, tvi_area2_u16_scalar, tvi_area2_f32_scalar,
     tvi_vlin_u8_scalar,  tvi_vlin_u16_scalar,  tvi_vlin_f32_scalar,
+    tvi_hlin_u8_scalar,  tvi_hlin_u16_scalar,  tvi_hlin_f32_scalar,
 };

@@ -126,6 +126,7 @@ static void tvi_vlin_f32_sse4(const float *h0, const float *h1, float b0, float 
 }
 
 const tvi_resize_kernels tvi_resize_sse4 = {
-    tvi_area2_u8_sse4, tvi_area2_u16_sse4, tvi_area2_f32_sse4,
-    tvi_vlin_u8_sse4,  tvi_vlin_u16_sse4,  tvi_vlin_f32_sse4,
+    tvi_area2_u8_sse4,  tvi_area2_u16_sse4,  tvi_area2_f32_sse4,
+    tvi_vlin_u8_sse4,   tvi_vlin_u16_sse4,   tvi_vlin_f32_sse4,
+    tvi_hlin_u8_scalar, tvi_hlin_u16_scalar, tvi_hlin_f32_scalar, /* gathers: no gain */
 };

@@ -61,6 +61,10 @@ typedef struct tvi_sepconv_kernels {
                           size_t n, float scale, int normalize);
   void (*box_col_s32_f32)(int32_t *sum, const int32_t *add, const int32_t *sub, float *out,
                           size_t n, float scale, int normalize);
+  /* s32 sums of u16 row sums (u8 windows over 256 pixels but at most 257 wide): as box_col_s32_u8
+   * with add and sub widened from u16. */
+  void (*box_col_w16_s32_u8)(int32_t *sum, const uint16_t *add, const uint16_t *sub, uint8_t *out,
+                             size_t n, float scale, int normalize);
 } tvi_sepconv_kernels;
 
 extern const tvi_sepconv_kernels tvi_sepconv_scalar;
@@ -106,5 +110,7 @@ void tvi_sepconv_box_col_s32_u16_scalar(int32_t *sum, const int32_t *add, const 
                                         uint16_t *out, size_t n, float scale, int normalize);
 void tvi_sepconv_box_col_s32_f32_scalar(int32_t *sum, const int32_t *add, const int32_t *sub,
                                         float *out, size_t n, float scale, int normalize);
+void tvi_sepconv_box_col_w16_s32_u8_scalar(int32_t *sum, const uint16_t *add, const uint16_t *sub,
+                                           uint8_t *out, size_t n, float scale, int normalize);
 
 #endif

@@ -80,6 +80,16 @@ static inline VF cvt_u32_f(VU32 v) { return _mm256_cvtepi32_ps(v); }
 static inline VF cvt_s32_f(VS32 v) { return _mm256_cvtepi32_ps(v); }
 static inline VS32 cvt_f_s32(VF v) { return _mm256_cvtps_epi32(v); } /* nearest, ties to even */
 
+static inline VS32 as_s32(VU32 v) { return v; }
+static inline VU32 sll32(VU32 v, int n) { return _mm256_sll_epi32(v, _mm_cvtsi32_si128(n)); }
+/* Inclusive prefix sum of the lanes, and the last lane in every lane (box running sums). */
+static inline VU32 scan32(VU32 v) {
+  v = _mm256_add_epi32(v, _mm256_alignr_epi8(v, _mm256_permute2x128_si256(v, v, 0x08), 12));
+  v = _mm256_add_epi32(v, _mm256_alignr_epi8(v, _mm256_permute2x128_si256(v, v, 0x08), 8));
+  return _mm256_add_epi32(v, _mm256_permute2x128_si256(v, v, 0x08));
+}
+static inline VU32 last32(VU32 v) { return _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(7)); }
+
 #include "sepconv_simd.h"
 
 const tvi_sepconv_kernels tvi_sepconv_avx2 = TVI_SEPCONV_TABLE;

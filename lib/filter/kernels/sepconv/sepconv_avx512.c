@@ -77,6 +77,36 @@ static inline VF cvt_u32_f(VU32 v) { return _mm512_cvtepi32_ps(v); }
 static inline VF cvt_s32_f(VS32 v) { return _mm512_cvtepi32_ps(v); }
 static inline VS32 cvt_f_s32(VF v) { return _mm512_cvtps_epi32(v); } /* nearest, ties to even */
 
+static inline VS32 as_s32(VU32 v) { return v; }
+static inline VU32 sll32(VU32 v, int n) { return _mm512_sll_epi32(v, _mm_cvtsi32_si128(n)); }
+/* Inclusive prefix sum of the lanes, and the last lane in every lane (box running sums). */
+static inline VU32 scan32(VU32 v) {
+  const __m512i z = _mm512_setzero_si512();
+  v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 15));
+  v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 14));
+  v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 12));
+  return _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 8));
+}
+/* The same on 16-bit lanes (box row sums of u8 that fit 16 bits). */
+#define TVI_HAVE_SCAN16 1
+static inline VU16 tvi_shl16(VU16 v, int k) {
+  const __m512i idx =
+      _mm512_sub_epi16(_mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
+                                        16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                       _mm512_set1_epi16((short)k));
+  return _mm512_maskz_permutexvar_epi16(~(__mmask32)0 << k, idx, v);
+}
+static inline VU16 scan16(VU16 v) {
+  v = _mm512_add_epi16(v, tvi_shl16(v, 1));
+  v = _mm512_add_epi16(v, tvi_shl16(v, 2));
+  v = _mm512_add_epi16(v, tvi_shl16(v, 4));
+  v = _mm512_add_epi16(v, tvi_shl16(v, 8));
+  return _mm512_add_epi16(v, tvi_shl16(v, 16));
+}
+static inline VU16 last16(VU16 v) { return _mm512_permutexvar_epi16(_mm512_set1_epi16(31), v); }
+static inline VU16 sub16(VU16 a, VU16 b) { return _mm512_sub_epi16(a, b); }
+static inline VU32 last32(VU32 v) { return _mm512_permutexvar_epi32(_mm512_set1_epi32(15), v); }
+
 #include "sepconv_simd.h"
 
 const tvi_sepconv_kernels tvi_sepconv_avx512 = TVI_SEPCONV_TABLE;

@@ -43,6 +43,13 @@ static void tvi_sepconv_fill_ext(const tvi_sepconv_run_state *rs, const uint8_t 
   const tvi_sepconv_job *j = rs->job;
   const size_t px = (size_t)j->src->channels * tvi_sepconv_es(j->src->type);
   const int64_t w = j->src->width;
+  if (px == 1) { /* u8 grey, the common case: no call per pixel */
+    for (int64_t i = 0; i < count; i++) {
+      const int64_t b = tvi_border_index(x0 + i, w, j->border);
+      ext[i] = b < 0 ? rs->const_px[0] : row[b];
+    }
+    return;
+  }
   for (int64_t i = 0; i < count; i++) {
     const int64_t b = tvi_border_index(x0 + i, w, j->border);
     memcpy(ext + (size_t)i * px, b < 0 ? rs->const_px : row + (size_t)b * px, px);

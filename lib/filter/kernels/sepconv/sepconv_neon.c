@@ -72,6 +72,16 @@ static inline VF cvt_u32_f(VU32 v) { return vcvtq_f32_u32(v); }
 static inline VF cvt_s32_f(VS32 v) { return vcvtq_f32_s32(v); }
 static inline VS32 cvt_f_s32(VF v) { return vcvtnq_s32_f32(v); } /* nearest, ties to even */
 
+static inline VS32 as_s32(VU32 v) { return vreinterpretq_s32_u32(v); }
+static inline VU32 sll32(VU32 v, int n) { return vshlq_u32(v, vdupq_n_s32(n)); }
+/* Inclusive prefix sum of the lanes, and the last lane in every lane (box running sums). */
+static inline VU32 scan32(VU32 v) {
+  const uint32x4_t z = vdupq_n_u32(0);
+  v = vaddq_u32(v, vextq_u32(z, v, 3));
+  return vaddq_u32(v, vextq_u32(z, v, 2));
+}
+static inline VU32 last32(VU32 v) { return vdupq_laneq_u32(v, 3); }
+
 #include "sepconv_simd.h"
 
 const tvi_sepconv_kernels tvi_sepconv_neon = TVI_SEPCONV_TABLE;

@@ -177,6 +177,18 @@ void tvi_sepconv_box_col_s32_f32_scalar(int32_t *sum, const int32_t *add, const 
   }
 }
 
+void tvi_sepconv_box_col_w16_s32_u8_scalar(int32_t *sum, const uint16_t *add, const uint16_t *sub,
+                                           uint8_t *out, size_t n, float scale, int normalize) {
+  for (size_t i = 0; i < n; i++) {
+    const int32_t s = sum[i] + add[i];
+    if (normalize)
+      out[i] = (uint8_t)tvi_box_scale(s, scale, 0.0f, 255.0f);
+    else
+      out[i] = (uint8_t)(s < 0 ? 0 : s > 255 ? 255 : s);
+    sum[i] = s - sub[i];
+  }
+}
+
 const tvi_sepconv_kernels tvi_sepconv_scalar = {
     tvi_sepconv_row_q8_scalar,          tvi_sepconv_col_q8_w16_scalar,
     tvi_sepconv_col_q8_w32_scalar,      tvi_sepconv_row_q16_scalar,
@@ -187,5 +199,5 @@ const tvi_sepconv_kernels tvi_sepconv_scalar = {
     tvi_sepconv_box_row_u8_u16_scalar,  tvi_sepconv_box_row_u8_s32_scalar,
     tvi_sepconv_box_row_u16_s32_scalar, tvi_sepconv_box_col_u16_u8_scalar,
     tvi_sepconv_box_col_s32_u8_scalar,  tvi_sepconv_box_col_s32_u16_scalar,
-    tvi_sepconv_box_col_s32_f32_scalar,
+    tvi_sepconv_box_col_s32_f32_scalar, tvi_sepconv_box_col_w16_s32_u8_scalar,
 };

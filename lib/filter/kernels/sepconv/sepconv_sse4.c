@@ -78,6 +78,15 @@ static inline VF cvt_u32_f(VU32 v) { return _mm_cvtepi32_ps(v); }
 static inline VF cvt_s32_f(VS32 v) { return _mm_cvtepi32_ps(v); }
 static inline VS32 cvt_f_s32(VF v) { return _mm_cvtps_epi32(v); } /* nearest, ties to even */
 
+static inline VS32 as_s32(VU32 v) { return v; }
+static inline VU32 sll32(VU32 v, int n) { return _mm_sll_epi32(v, _mm_cvtsi32_si128(n)); }
+/* Inclusive prefix sum of the lanes, and the last lane in every lane (box running sums). */
+static inline VU32 scan32(VU32 v) {
+  v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
+  return _mm_add_epi32(v, _mm_slli_si128(v, 8));
+}
+static inline VU32 last32(VU32 v) { return _mm_shuffle_epi32(v, 0xff); }
+
 #include "sepconv_simd.h"
 
 const tvi_sepconv_kernels tvi_sepconv_sse4 = TVI_SEPCONV_TABLE;
