@@ -94,6 +94,32 @@ def evaluate_heatmap(path, threshold=None):
             "free_tiles": free, "false_reject_rate": free_rejects / max(1, free)}
 
 
+def evaluate_heatmap_synth(path, threshold, n=100, seed0=5000):
+    """The same measures on synthetic tube surfaces rendered with seeds the training never used
+    (training: 1000..1299)."""
+    import subprocess
+    import tempfile
+    from train_heatmap import synth_items
+    m = tv.Model(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        items = synth_items(n, seed0, pathlib.Path(tmp))
+    scores, labels = [], []
+    tp = fp = fn = 0
+    for img, mask, cls, _ in items:
+        hm = heat(m, img)
+        scores.append(float(hm.max()))
+        labels.append(bool(mask.any()))
+        pred = hm > threshold
+        tp += int((pred & mask).sum())
+        fp += int((pred & ~mask).sum())
+        fn += int((~pred & mask).sum())
+    free = [s for s, l in zip(scores, labels) if not l]
+    return {"images": n, "image_auroc": auroc(scores, labels),
+            "pixel_f1": 2 * tp / max(1, 2 * tp + fp + fn),
+            "free_surfaces": len(free),
+            "false_reject_rate": sum(s > threshold for s in free) / max(1, len(free))}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--classifier", default=str(HERE.parent / "neu_classifier.tvm"))
@@ -105,6 +131,8 @@ def main():
         out["classifier"] = evaluate_classifier(args.classifier)
     if pathlib.Path(args.heatmap).exists():
         out["heatmap"] = evaluate_heatmap(args.heatmap, args.threshold)
+        out["heatmap"]["synthetic_tubes"] = evaluate_heatmap_synth(args.heatmap,
+                                                                   out["heatmap"]["threshold"])
     print(json.dumps(out, indent=2))
 
 

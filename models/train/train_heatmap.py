@@ -64,31 +64,62 @@ def batches(items, idx, rng, n, bs):
         yield torch.from_numpy(np.stack(xs)[:, None].copy()), torch.from_numpy(np.stack(ys)[:, None])
 
 
+def synth_items(n, seed0, tmp):
+    """n synthetic tube surfaces with their masks, rendered by the project's tv-synth."""
+    import tubevision as tv
+    tool = HERE.parents[1] / "build" / "bin" / "tv-synth"
+    items = []
+    rng = np.random.default_rng(seed0)
+    for k in range(n):
+        png, mask = tmp / ("s%d.png" % k), tmp / ("s%d_mask.png" % k)
+        ndef = int(rng.integers(0, 4))
+        args = [str(tool), "--width", "256", "--height", "256", "--seed", str(seed0 + k),
+                "--contrast", "%.2f" % rng.uniform(0.4, 1.5), "--noise",
+                "%.3f" % rng.uniform(0.005, 0.03), "--mask", str(mask), str(png)]
+        if rng.random() < 0.3:
+            args.append("--seam")
+        while subprocess.run(args + ["--defects", str(ndef)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL).returncode != 0:
+            ndef -= 1  # the defects drawn did not fit on the surface: fewer
+            if ndef < 0:
+                raise RuntimeError("tv-synth failed for seed %d" % (seed0 + k))
+        img, m = np.asarray(tv.read(png)), np.asarray(tv.read(mask)) > 0
+        items.append((img, m, "synth" if m.any() else "free", png.name))
+    return items
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--steps", type=int, default=60, help="batches per epoch")
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--steps", type=int, default=80, help="batches per epoch")
     ap.add_argument("--out", default=str(HERE.parent))
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--synth", type=int, default=300, help="synthetic tube surfaces to add")
     args = ap.parse_args()
     torch.manual_seed(1)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(1)
     items = mt_data.load()
     tr, _ = mt_data.split(items)
+    if args.synth:
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            extra = synth_items(args.synth, 1000, pathlib.Path(tmp))
+        tr = np.concatenate([tr, np.arange(len(items), len(items) + len(extra))])
+        items = items + extra
     model = HeatNet()
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3,
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3,
                                                 total_steps=args.epochs * args.steps)
     for ep in range(args.epochs):
         model.train()
         t0, tot = time.time(), 0.0
         for xb, yb in batches(items, tr, rng, args.steps, 16):
             p = model(xb)
-            bce = F.binary_cross_entropy(p, yb, weight=1 + 9 * yb)  # defects are rare
+            bce = F.binary_cross_entropy(p, yb, weight=1 + 3 * yb)  # defect cells are rare
             inter = (p * yb).sum()
             dice = 1 - (2 * inter + 1) / (p.sum() + yb.sum() + 1)
-            loss = bce + dice
+            loss = bce + 0.5 * dice
             opt.zero_grad()
             loss.backward()
             opt.step()
