@@ -15,6 +15,10 @@ static const struct {
 #undef TV_KERNEL
 };
 
+const tvi_arith_kernels *tvi_arith_select(const tv_ctx *ctx) {
+  return tvi_arith_table[TVI_SELECT(ctx, tvi_arith_table)].k;
+}
+
 enum { TVI_OP_ABSDIFF, TVI_OP_ADD, TVI_OP_SUB, TVI_OP_MUL };
 
 typedef struct tvi_binary_job {
@@ -66,13 +70,8 @@ static tv_status tvi_binary(tv_ctx *ctx, const char *func, const tv_image *a, co
   if (st != TV_OK) return st;
   if (op == TVI_OP_MUL && !isfinite(scale))
     return tvi_fail(ctx, TV_ERR_ARG, func, "scale must be finite");
-  tvi_binary_job job = {tvi_arith_table[TVI_SELECT(ctx, tvi_arith_table)].k,
-                        a,
-                        b,
-                        dst,
-                        (size_t)a->width * (size_t)a->channels,
-                        op,
-                        scale};
+  tvi_binary_job job = {
+      tvi_arith_select(ctx), a, b, dst, (size_t)a->width * (size_t)a->channels, op, scale};
   tvi_for_bands(ctx, a->height, 0, tvi_row_bytes(a), tvi_binary_band, &job);
   return TV_OK;
 }

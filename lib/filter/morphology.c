@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "filter_internal.h"
+#include "kernels/arith/arith.h"
 #include "kernels/morph/morph.h"
 
 static const struct {
@@ -26,6 +27,7 @@ static const struct {
  * combined with aux's row before it is stored: post 1 dst = aux - v, post 2 dst = v - aux. */
 typedef struct tvi_morph_job {
   const tvi_morph_kernels *k;
+  const tvi_arith_kernels *ak; /* saturating subtraction for top-hat and black-hat */
   const tv_image *src, *aux;
   tv_image *dst;
   int ti, op, post;
@@ -60,8 +62,18 @@ static void tvi_morph_finish(const tvi_morph_job *j, uint8_t *ws, int32_t y) {
   } else {
     out = ext; /* kw == 1: the vertical result itself */
   }
-  if (j->post == 1) j->k->sub[j->ti](tvi_row(j->aux, y), out, tvi_row(j->dst, y), w);
-  if (j->post == 2) j->k->sub[j->ti](out, tvi_row(j->aux, y), tvi_row(j->dst, y), w);
+  if (j->post) {
+    /* top-hat: src - open(src); black-hat: close(src) - src */
+    const void *a = j->post == 1 ? (const void *)tvi_row(j->aux, y) : out;
+    const void *b = j->post == 1 ? (const void *)out : tvi_row(j->aux, y);
+    void *d = tvi_row(j->dst, y);
+    if (j->ti == 0)
+      j->ak->sub_u8(a, b, d, w);
+    else if (j->ti == 1)
+      j->ak->sub_u16(a, b, d, w);
+    else
+      j->ak->sub_f32(a, b, d, w);
+  }
 }
 
 static void tvi_morph_band(void *arg, int32_t y0, int32_t y1, int worker) {
@@ -197,6 +209,7 @@ tv_status tv_morphology(tv_ctx *ctx, const tv_image *src, tv_image *dst, tv_morp
   tvi_morph_job job;
   memset(&job, 0, sizeof job);
   job.k = tvi_morph_table[TVI_SELECT(ctx, tvi_morph_table)].k;
+  job.ak = tvi_arith_select(ctx);
   job.ti = src->type == TV_U8 ? 0 : src->type == TV_U16 ? 1 : 2;
   job.kw = kw;
   job.kh = kh;

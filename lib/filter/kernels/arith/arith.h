@@ -29,6 +29,10 @@ typedef struct tvi_arith_kernels {
   void (*mul_f32)(const float *a, const float *b, float *dst, size_t n, double scale);
 } tvi_arith_kernels;
 
+struct tv_ctx;
+/* The best variant the context may run (lib/filter/arith.c). */
+const tvi_arith_kernels *tvi_arith_select(const struct tv_ctx *ctx);
+
 extern const tvi_arith_kernels tvi_arith_scalar;
 extern const tvi_arith_kernels tvi_arith_sse4;
 extern const tvi_arith_kernels tvi_arith_avx2;

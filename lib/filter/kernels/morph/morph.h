@@ -16,11 +16,10 @@ enum { TVI_MORPH_NTYPES = 3 };
  * vred: dst[i] = op(rows[0][i], ..., rows[n - 1][i]) for i < w; n >= 1; dst may be rows[0].
  * hred: dst[i] = op(src[i], ..., src[i + k - 1]) for i < w (src holds w + k - 1 samples);
  *       tmp is scratch of 2 * (w + k) samples; dst must not overlap src or tmp.
- * sub:  dst[i] = a[i] - b[i] (u8, u16 saturated at 0; f32 plain); dst may be a or b. */
+ * Top-hat and black-hat subtract with the arith family's saturating kernels (arith.h). */
 typedef struct tvi_morph_kernels {
   void (*vred[TVI_MORPH_NTYPES][2])(const void *const *rows, int n, void *dst, size_t w);
   void (*hred[TVI_MORPH_NTYPES][2])(const void *src, void *dst, size_t w, int k, void *tmp);
-  void (*sub[TVI_MORPH_NTYPES])(const void *a, const void *b, void *dst, size_t w);
 } tvi_morph_kernels;
 
 extern const tvi_morph_kernels tvi_morph_scalar;

@@ -69,37 +69,6 @@
 #define MNAME(x) tvi_morph_##x##_max_f32_avx512
 #include "morph_tmpl.h"
 
-static void tvi_morph_sub_u8_avx512(const void *a_, const void *b_, void *dst_, size_t w) {
-  const uint8_t *a = a_, *b = b_;
-  uint8_t *dst = dst_;
-  size_t i = 0;
-  for (; i + 64 <= w; i += 64)
-    _mm512_storeu_si512((void *)(dst + i),
-                        _mm512_subs_epu8(_mm512_loadu_si512((const void *)(a + i)),
-                                         _mm512_loadu_si512((const void *)(b + i))));
-  for (; i < w; i++) dst[i] = (uint8_t)(a[i] > b[i] ? a[i] - b[i] : 0);
-}
-
-static void tvi_morph_sub_u16_avx512(const void *a_, const void *b_, void *dst_, size_t w) {
-  const uint16_t *a = a_, *b = b_;
-  uint16_t *dst = dst_;
-  size_t i = 0;
-  for (; i + 64 / 2 <= w; i += 64 / 2)
-    _mm512_storeu_si512((void *)(dst + i),
-                        _mm512_subs_epu16(_mm512_loadu_si512((const void *)(a + i)),
-                                          _mm512_loadu_si512((const void *)(b + i))));
-  for (; i < w; i++) dst[i] = (uint16_t)(a[i] > b[i] ? a[i] - b[i] : 0);
-}
-
-static void tvi_morph_sub_f32_avx512(const void *a_, const void *b_, void *dst_, size_t w) {
-  const float *a = a_, *b = b_;
-  float *dst = dst_;
-  size_t i = 0;
-  for (; i + 64 / 4 <= w; i += 64 / 4)
-    _mm512_storeu_ps(dst + i, _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i)));
-  for (; i < w; i++) dst[i] = a[i] - b[i];
-}
-
 const tvi_morph_kernels tvi_morph_avx512 = {
     {{tvi_morph_vred_min_u8_avx512, tvi_morph_vred_max_u8_avx512},
      {tvi_morph_vred_min_u16_avx512, tvi_morph_vred_max_u16_avx512},
@@ -107,5 +76,4 @@ const tvi_morph_kernels tvi_morph_avx512 = {
     {{tvi_morph_hred_min_u8_avx512, tvi_morph_hred_max_u8_avx512},
      {tvi_morph_hred_min_u16_avx512, tvi_morph_hred_max_u16_avx512},
      {tvi_morph_hred_min_f32_avx512, tvi_morph_hred_max_f32_avx512}},
-    {tvi_morph_sub_u8_avx512, tvi_morph_sub_u16_avx512, tvi_morph_sub_f32_avx512},
 };

@@ -47,24 +47,6 @@ TVI_MORPH_SCALAR(uint16_t, u16, max, MAXS)
 TVI_MORPH_SCALAR(float, f32, min, MINS)
 TVI_MORPH_SCALAR(float, f32, max, MAXS)
 
-static void tvi_morph_sub_u8_scalar(const void *a_, const void *b_, void *dst_, size_t w) {
-  const uint8_t *a = a_, *b = b_;
-  uint8_t *dst = dst_;
-  for (size_t i = 0; i < w; i++) dst[i] = (uint8_t)(a[i] > b[i] ? a[i] - b[i] : 0);
-}
-
-static void tvi_morph_sub_u16_scalar(const void *a_, const void *b_, void *dst_, size_t w) {
-  const uint16_t *a = a_, *b = b_;
-  uint16_t *dst = dst_;
-  for (size_t i = 0; i < w; i++) dst[i] = (uint16_t)(a[i] > b[i] ? a[i] - b[i] : 0);
-}
-
-static void tvi_morph_sub_f32_scalar(const void *a_, const void *b_, void *dst_, size_t w) {
-  const float *a = a_, *b = b_;
-  float *dst = dst_;
-  for (size_t i = 0; i < w; i++) dst[i] = a[i] - b[i];
-}
-
 const tvi_morph_kernels tvi_morph_scalar = {
     {{tvi_morph_vred_min_u8_scalar, tvi_morph_vred_max_u8_scalar},
      {tvi_morph_vred_min_u16_scalar, tvi_morph_vred_max_u16_scalar},
@@ -72,5 +54,4 @@ const tvi_morph_kernels tvi_morph_scalar = {
     {{tvi_morph_hred_min_u8_scalar, tvi_morph_hred_max_u8_scalar},
      {tvi_morph_hred_min_u16_scalar, tvi_morph_hred_max_u16_scalar},
      {tvi_morph_hred_min_f32_scalar, tvi_morph_hred_max_f32_scalar}},
-    {tvi_morph_sub_u8_scalar, tvi_morph_sub_u16_scalar, tvi_morph_sub_f32_scalar},
 };

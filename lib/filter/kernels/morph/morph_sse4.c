@@ -69,35 +69,6 @@
 #define MNAME(x) tvi_morph_##x##_max_f32_sse4
 #include "morph_tmpl.h"
 
-static void tvi_morph_sub_u8_sse4(const void *a_, const void *b_, void *dst_, size_t w) {
-  const uint8_t *a = a_, *b = b_;
-  uint8_t *dst = dst_;
-  size_t i = 0;
-  for (; i + 16 <= w; i += 16)
-    _mm_storeu_si128((void *)(dst + i), _mm_subs_epu8(_mm_loadu_si128((const void *)(a + i)),
-                                                      _mm_loadu_si128((const void *)(b + i))));
-  for (; i < w; i++) dst[i] = (uint8_t)(a[i] > b[i] ? a[i] - b[i] : 0);
-}
-
-static void tvi_morph_sub_u16_sse4(const void *a_, const void *b_, void *dst_, size_t w) {
-  const uint16_t *a = a_, *b = b_;
-  uint16_t *dst = dst_;
-  size_t i = 0;
-  for (; i + 16 / 2 <= w; i += 16 / 2)
-    _mm_storeu_si128((void *)(dst + i), _mm_subs_epu16(_mm_loadu_si128((const void *)(a + i)),
-                                                       _mm_loadu_si128((const void *)(b + i))));
-  for (; i < w; i++) dst[i] = (uint16_t)(a[i] > b[i] ? a[i] - b[i] : 0);
-}
-
-static void tvi_morph_sub_f32_sse4(const void *a_, const void *b_, void *dst_, size_t w) {
-  const float *a = a_, *b = b_;
-  float *dst = dst_;
-  size_t i = 0;
-  for (; i + 16 / 4 <= w; i += 16 / 4)
-    _mm_storeu_ps(dst + i, _mm_sub_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i)));
-  for (; i < w; i++) dst[i] = a[i] - b[i];
-}
-
 const tvi_morph_kernels tvi_morph_sse4 = {
     {{tvi_morph_vred_min_u8_sse4, tvi_morph_vred_max_u8_sse4},
      {tvi_morph_vred_min_u16_sse4, tvi_morph_vred_max_u16_sse4},
@@ -105,5 +76,4 @@ const tvi_morph_kernels tvi_morph_sse4 = {
     {{tvi_morph_hred_min_u8_sse4, tvi_morph_hred_max_u8_sse4},
      {tvi_morph_hred_min_u16_sse4, tvi_morph_hred_max_u16_sse4},
      {tvi_morph_hred_min_f32_sse4, tvi_morph_hred_max_f32_sse4}},
-    {tvi_morph_sub_u8_sse4, tvi_morph_sub_u16_sse4, tvi_morph_sub_f32_sse4},
 };
