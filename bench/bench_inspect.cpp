@@ -1,10 +1,13 @@
 // End-to-end inspection speed: a 4096 x 4096 u8 frame and a 4096 x 20000 u8 line-scan surface fed
 // as strips, 1 and 2 threads, broken down by stage, and the line speed it sustains.
-// usage: bench_inspect [HEATMAP.tvm [CLASSIFIER.tvm]]   (default: the test models in tests/data)
+// usage: bench_inspect [HEATMAP.tvm [CLASSIFIER.tvm [CONFIG.json]]]
+//   (default: the test models in tests/data and the built-in configuration)
 // No peer: OpenCV has no equivalent pipeline. JSON lines on stdout, a table on stderr.
 // SPDX-License-Identifier: Apache-2.0
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "benchutil.hpp"
@@ -105,7 +108,26 @@ int main(int argc, char **argv) {
   check(ctx, tv_ctx_create(&ctx), "context");
   check(ctx, tv_model_load(ctx, heat_path.c_str(), &heat), heat_path.c_str());
   check(ctx, tv_model_load(ctx, cls_path.c_str(), &cls), cls_path.c_str());
-  check(ctx, tv_inspector_create(ctx, heat, cls, nullptr, &insp), "inspector");
+  std::string config;
+  if (argc > 3) {
+    std::ifstream f(argv[3]);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    config = ss.str();
+    if (!f) {
+      std::fprintf(stderr, "bench_inspect: cannot read %s\n", argv[3]);
+      return 1;
+    }
+  }
+  check(ctx, tv_inspector_create(ctx, heat, cls, argc > 3 ? config.c_str() : nullptr, &insp),
+        "inspector");
+  double load[3] = {0, 0, 0};
+  if (FILE *la = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(la, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
+    std::fclose(la);
+  }
+  std::fprintf(stderr, "models %s %s, config %s, load average %.2f %.2f %.2f\n", heat_path.c_str(),
+               cls_path.c_str(), argc > 3 ? argv[3] : "built-in", load[0], load[1], load[2]);
   tv_image *frame = render(ctx, 4096, 4096, 12);
   tv_image *surface = render(ctx, 4096, 20000, 40);
   const double mm_per_px = 0.1;

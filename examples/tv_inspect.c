@@ -30,7 +30,16 @@ static void usage(FILE *f) {
           "  --overlay OUT    write an overlay PNG (a folder when there are several images)\n"
           "  --offset MM      axial position of the first image's first row (default 0)\n"
           "  --threads N      worker threads (default: all cores)\n"
+          "  --strip-rows N   feed each image to the library N rows at a time, as a line-scan\n"
+          "                   camera would (tv_inspect_strip); a defect crossing strips is\n"
+          "                   reported once, whole\n"
+          "  --stream         the images (a folder's in name order) are consecutive strips of\n"
+          "                   one surface: axial positions run on from image to image\n"
+          "                   (with --strip-rows, each image is cut further)\n"
           "  --quiet          no per-image lines and no progress bar\n"
+          "With --strip-rows or --stream, --json writes an array of every call's result (the\n"
+          "strips', then the finished surface's, which carries its verdict; \"final\": true),\n"
+          "and a summary line per surface counts the defects of all of them.\n"
           "The model folder is $TV_MODEL_DIR, else the models/ folder of the source tree or of\n"
           "the installation. Exit status: 0 all accepted, 1 a reject, 2 usage, 3 error.\n");
 }
@@ -174,11 +183,98 @@ static void progress(int done, int total, double mpix, double secs) {
   fflush(stderr);
 }
 
+/* Counts and writes one result of a surface fed as strips. */
+typedef struct tally {
+  tv_ctx *ctx;
+  FILE *json;
+  int json_items, errors, defects;
+  long long *per_class;
+} tally;
+
+static void take_result(tally *t, tv_result *res, const char *source) {
+  const int n = tv_result_count(res);
+  for (int i = 0; i < n; i++) t->per_class[tv_result_defect(res, i)->class_id]++;
+  t->defects += n;
+  if (!t->json) return;
+  char *text = NULL;
+  tv_result_set_source(t->ctx, res, source);
+  if (tv_result_json(t->ctx, res, &text) != TV_OK) {
+    fprintf(stderr, "tv-inspect: %s: %s\n", source, tv_ctx_last_error(t->ctx));
+    t->errors++;
+    return;
+  }
+  fprintf(t->json, "%s%s", t->json_items++ ? ",\n" : "", text);
+  tv_free(text);
+}
+
+/* Inspects files[0..n) as one surface fed as strips of strip_rows rows (0: each image whole) from
+ * axial position offset. Returns 1 accepted, 0 rejected, -1 error (message printed). */
+static int inspect_surface(tally *t, tv_inspection *run, char *const *files, int n, long strip_rows,
+                           double offset, int quiet, double *mpix, double *busy) {
+  tv_ctx *ctx = t->ctx;
+  if (tv_inspect_begin(ctx, run, offset) != TV_OK) {
+    fprintf(stderr, "tv-inspect: %s\n", tv_ctx_last_error(ctx));
+    return -1;
+  }
+  const int defects0 = t->defects;
+  for (int f = 0; f < n; f++) {
+    tv_image *img = NULL;
+    if (tv_image_read(ctx, files[f], &img) != TV_OK) {
+      fprintf(stderr, "tv-inspect: %s: %s\n", files[f], tv_ctx_last_error(ctx));
+      return -1;
+    }
+    const int32_t step =
+        strip_rows > 0 && strip_rows < img->height ? (int32_t)strip_rows : img->height;
+    for (int32_t y = 0; y < img->height; y += step) {
+      const int32_t h = img->height - y < step ? img->height - y : step;
+      tv_image *strip = NULL;
+      tv_result *res = NULL;
+      const double t0 = seconds();
+      if (tv_image_view(ctx, img, 0, y, img->width, h, &strip) != TV_OK ||
+          tv_inspect_strip(ctx, run, strip, &res) != TV_OK) {
+        fprintf(stderr, "tv-inspect: %s, rows %d..%d: %s\n", files[f], (int)y, (int)(y + h),
+                tv_ctx_last_error(ctx));
+        tv_image_destroy(strip);
+        tv_image_destroy(img);
+        return -1;
+      }
+      *busy += seconds() - t0;
+      take_result(t, res, files[f]);
+      tv_result_destroy(res);
+      tv_image_destroy(strip);
+    }
+    *mpix += (double)img->width * img->height * 1e-6;
+    tv_image_destroy(img);
+  }
+  tv_result *res = NULL;
+  const double t0 = seconds();
+  if (tv_inspect_finish(ctx, run, &res) != TV_OK) {
+    fprintf(stderr, "tv-inspect: %s%s: %s\n", files[0], n > 1 ? " ..." : "",
+            tv_ctx_last_error(ctx));
+    return -1;
+  }
+  *busy += seconds() - t0;
+  take_result(t, res, files[n - 1]);
+  const int ok = tv_result_verdict(res) == TV_VERDICT_ACCEPT, nd = t->defects - defects0;
+  if (!quiet) {
+    if (n > 1)
+      printf("%s .. %s (%d images): ", files[0], files[n - 1], n);
+    else
+      printf("%s: ", files[0]);
+    printf("%s, %d defect%s", ok ? "accept" : "reject", nd, nd == 1 ? "" : "s");
+    for (int i = 0; i < tv_result_reason_count(res); i++)
+      printf("%s%s", i ? "; " : ": ", tv_result_reason(res, i));
+    printf("\n");
+  }
+  tv_result_destroy(res);
+  return ok;
+}
+
 int main(int argc, char **argv) {
   const char *model_path = NULL, *cls_path = NULL, *config_path = NULL, *json_path = NULL,
              *overlay_path = NULL;
-  int no_cls = 0, quiet = 0, rc = EXIT_ERROR, folders = 0;
-  long threads = 0;
+  int no_cls = 0, quiet = 0, rc = EXIT_ERROR, folders = 0, stream = 0;
+  long threads = 0, strip_rows = 0;
   double offset = 0;
   list files = {0};
   tv_ctx *ctx = NULL;
@@ -210,6 +306,16 @@ int main(int argc, char **argv) {
       overlay_path = argv[++i];
     } else if (strcmp(a, "--quiet") == 0) {
       quiet = 1;
+    } else if (strcmp(a, "--stream") == 0) {
+      stream = 1;
+    } else if (strcmp(a, "--strip-rows") == 0 && has) {
+      char *end = NULL;
+      const long v = strtol(argv[++i], &end, 10);
+      if (!*argv[i] || *end || v < 1 || v > 1000000000L) {
+        fprintf(stderr, "tv-inspect: bad value for --strip-rows: %s\n", argv[i]);
+        goto usage_error;
+      }
+      strip_rows = v;
     } else if ((strcmp(a, "--offset") == 0 || strcmp(a, "--threads") == 0) && has) {
       char *end = NULL;
       const double v = strtod(argv[++i], &end);
@@ -277,6 +383,11 @@ int main(int argc, char **argv) {
             tv_ctx_last_error(ctx));
     goto done;
   }
+  if (overlay_path && (stream || strip_rows)) {
+    fprintf(stderr,
+            "tv-inspect: --overlay works on whole frames, not with --strip-rows or --stream\n");
+    goto usage_error;
+  }
   if (overlay_path) tv_inspection_set(ctx, run, TV_INSPECTION_KEEP_HEATMAP, 1);
   if (overlay_path && files.n > 1) {
     struct stat sb;
@@ -290,7 +401,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "tv-inspect: %s: %s\n", json_path, strerror(errno));
     goto done;
   }
-  if (json && files.n > 1) fputs("[\n", json);
+  if (json && (files.n > 1 || stream || strip_rows)) fputs("[\n", json);
 
   /* Inspect. */
   const int nclasses = tv_inspector_class_count(insp);
@@ -299,7 +410,20 @@ int main(int argc, char **argv) {
   double mpix = 0, busy = 0;
   const double t_start = seconds();
   const int bar = !quiet && (folders > 0 || files.n > 1) && isatty(2);
-  for (int f = 0; f < files.n && per_class; f++) {
+  if (stream || strip_rows) {
+    /* Surfaces fed as strips: one for all images (--stream), else one per image. */
+    tally t = {ctx, json, 0, 0, 0, per_class};
+    const int per = stream ? files.n : 1;
+    for (int f = 0; f < files.n && per_class; f += per) {
+      const int v = inspect_surface(&t, run, files.v + f, per, strip_rows, offset, quiet || bar,
+                                    &mpix, &busy);
+      v < 0 ? errors++ : v ? accepted++ : rejected++;
+      if (bar) progress(f + per, files.n, mpix, busy);
+    }
+    errors += t.errors;
+    if (json) fputs("\n]\n", json);
+  }
+  for (int f = 0; f < files.n && per_class && !stream && !strip_rows; f++) {
     const char *file = files.v[f];
     tv_image *img = NULL, *ov = NULL;
     tv_result *res = NULL;
@@ -359,7 +483,7 @@ int main(int argc, char **argv) {
     tv_image_destroy(img);
   }
   if (json) {
-    fputs(files.n > 1 ? "\n]\n" : "\n", json);
+    if (!stream && !strip_rows) fputs(files.n > 1 ? "\n]\n" : "\n", json);
     if (fclose(json) != 0) {
       fprintf(stderr, "tv-inspect: %s: write failed\n", json_path);
       errors++;
@@ -370,8 +494,8 @@ int main(int argc, char **argv) {
   const int frames = accepted + rejected;
   long long total = 0;
   for (int k = 0; per_class && k < nclasses; k++) total += per_class[k];
-  printf("frames: %d  accepted: %d  rejected: %d  errors: %d\n", frames, accepted, rejected,
-         errors);
+  printf("%s: %d  accepted: %d  rejected: %d  errors: %d\n",
+         stream || strip_rows ? "surfaces" : "frames", frames, accepted, rejected, errors);
   printf("defects: %lld", total);
   for (int k = 0; per_class && k < nclasses; k++)
     if (per_class[k])

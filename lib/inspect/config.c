@@ -17,7 +17,8 @@ void tvi_config_defaults(tvi_inspect_config *c) {
   c->coverage_deg = 0, c->axis_rows = 1;
   c->shading = TV_SHADING_COLUMN_PROFILE, c->shading_param = 63, c->target_level = 0.5;
   c->tile = 256, c->overlap = 32;
-  c->low = 0.3, c->high = 0.6, c->connectivity = 8, c->min_area_px = 4, c->heat_channel = -1;
+  c->low = 0.3, c->high = 0.6, c->measure_level = 0.5, c->connectivity = 8, c->min_area_px = 4,
+  c->heat_channel = -1;
   c->max_open_rows = 8192;
   c->crop_margin = 8;
   c->def = (tvi_rule){5.0, -1, 2.0, 10.0, 0.5, 1};
@@ -194,12 +195,14 @@ tv_status tvi_config_parse(tv_ctx *ctx, const char *func, const char *json, tvi_
   const cJSON *d = section(&p, root, "detection");
   if (d) {
     static const char *const keys[] = {
-        "low", "high", "connectivity", "min_area_px", "heatmap_channel", "max_open_rows", NULL};
+        "low",           "high", "connectivity", "min_area_px", "heatmap_channel", "max_open_rows",
+        "measure_level", NULL};
     if (!known_keys(&p, d, "detection.", keys) || !num(&p, d, "low", &c->low, 0) ||
         !num(&p, d, "high", &c->high, 0) || !integer(&p, d, "connectivity", &c->connectivity) ||
         !integer(&p, d, "min_area_px", &c->min_area_px) ||
         !integer(&p, d, "heatmap_channel", &c->heat_channel) ||
-        !integer(&p, d, "max_open_rows", &c->max_open_rows))
+        !integer(&p, d, "max_open_rows", &c->max_open_rows) ||
+        !num(&p, d, "measure_level", &c->measure_level, 0))
       goto done;
   }
   const cJSON *cl = section(&p, root, "classifier");
@@ -253,6 +256,8 @@ check:
     perr(&p, TV_ERR_ARG, "tiling: tile must be 16..4096 and overlap 0..tile/2");
   else if (!(c->low >= 0 && c->low < 1 && c->high >= c->low && c->high <= 1))
     perr(&p, TV_ERR_ARG, "detection: need 0 <= low < 1 and low <= high <= 1");
+  else if (!(c->measure_level >= 0 && c->measure_level <= 1))
+    perr(&p, TV_ERR_ARG, "detection.measure_level must be in [0, 1]");
   else if (c->connectivity != 4 && c->connectivity != 8)
     perr(&p, TV_ERR_ARG, "detection.connectivity must be 4 or 8");
   else if (c->min_area_px < 0 || c->max_open_rows < 64 || c->crop_margin < 0 ||
@@ -324,6 +329,7 @@ tv_status tvi_config_json(tv_ctx *ctx, const char *func, const tvi_inspect_confi
   cJSON_AddNumberToObject(d, "min_area_px", c->min_area_px);
   cJSON_AddNumberToObject(d, "heatmap_channel", c->heat_channel);
   cJSON_AddNumberToObject(d, "max_open_rows", c->max_open_rows);
+  cJSON_AddNumberToObject(d, "measure_level", c->measure_level);
   cJSON *cl = cJSON_AddObjectToObject(root, "classifier");
   cJSON_AddNumberToObject(cl, "crop_margin_px", c->crop_margin);
   cJSON *rules = cJSON_AddObjectToObject(root, "rules");

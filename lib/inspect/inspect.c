@@ -2,6 +2,7 @@
  * components, classification, geometry and rules, over frames and streams of strips.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +49,19 @@ struct tv_inspection {
   int32_t nx;
   int32_t *tx, *own_x; /* tile origins (pixels); ownership boundaries (heatmap columns), nx + 1 */
   int32_t hw;          /* heatmap width */
-  tv_image *band;      /* shading-corrected band, tile x width */
-  float *in, *out;     /* network input and output of one band */
+  tv_image *band;      /* shading-corrected band, tile x width (Gaussian shading only) */
+  float *in, *out;     /* network input and output of one band, one slot per tile */
   size_t in_cap, out_cap;
+  /* shading profile of the band being run: per column (or row) sums and factors */
+  uint32_t *psum;
+  double *pmean, *psmooth;
+  float *pfactor;
+  int32_t pcap;
+  int32_t setup_width, setup_type; /* of the per-width state above */
+  /* one context and heatmap session per worker (tiles run in parallel, one per worker) */
+  int32_t nworkers;
+  tv_ctx **wctx;
+  tv_session **wsess;
   /* pending heatmap rows [heat_base, heat_base + heat_rows) */
   float *heat, *row_max;
   int64_t heat_base, heat_rows, heat_cap, rmax_cap; /* caps: floats, rows */
@@ -247,6 +258,16 @@ void tv_inspection_destroy(tv_inspection *r) {
   free(r->tx);
   free(r->own_x);
   tv_image_destroy(r->band);
+  free(r->psum);
+  free(r->pmean);
+  free(r->psmooth);
+  free(r->pfactor);
+  for (int32_t w = 0; w < r->nworkers; w++) {
+    tv_session_destroy(r->wsess[w]);
+    tv_ctx_destroy(r->wctx[w]);
+  }
+  free(r->wsess);
+  free(r->wctx);
   tvi_aligned_free(r->in);
   tvi_aligned_free(r->out);
   free(r->heat);
@@ -335,7 +356,8 @@ static tv_status setup_width(tv_ctx *ctx, tv_inspection *r, int32_t width, int32
   const tv_inspector *in = r->insp;
   const tvi_inspect_config *c = &in->cfg;
   const int32_t s = in->stride, t = c->tile, step = c->tile - c->overlap;
-  if (r->band && r->band->width == width && r->band->type == type) return TV_OK;
+  if (r->tx && r->setup_width == width && r->setup_type == type) return TV_OK;
+  r->setup_width = 0;
   tv_image_destroy(r->band), r->band = NULL;
   free(r->tx), free(r->own_x);
   const int32_t maxn = width / step + 2;
@@ -351,7 +373,18 @@ static tv_status setup_width(tv_ctx *ctx, tv_inspection *r, int32_t width, int32
     r->own_x[j] = b / s;
   }
   r->own_x[r->nx] = r->hw;
-  TVI_TRY(tvi_image_alloc(ctx, __func__, width, t, 1, (tv_pixel_type)type, &r->band));
+  if (c->shading == TV_SHADING_GAUSSIAN)
+    TVI_TRY(tvi_image_alloc(ctx, __func__, width, t, 1, (tv_pixel_type)type, &r->band));
+  const int32_t pn = width > t ? width : t;
+  if (pn > r->pcap) {
+    free(r->psum), free(r->pmean), free(r->psmooth), free(r->pfactor);
+    r->psum = malloc(sizeof *r->psum * (size_t)pn);
+    r->pmean = malloc(sizeof *r->pmean * (size_t)pn);
+    r->psmooth = malloc(sizeof *r->psmooth * (size_t)pn);
+    r->pfactor = malloc(sizeof *r->pfactor * (size_t)pn);
+    r->pcap = r->psum && r->pmean && r->psmooth && r->pfactor ? pn : 0;
+    if (!r->pcap) TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory for a %d-sample profile", (int)pn);
+  }
   const size_t in_n = (size_t)r->nx * (size_t)in->heat_in_ch * (size_t)t * (size_t)t;
   const size_t out_n = (size_t)r->nx * (size_t)in->heat_classes * (size_t)(t / s) * (size_t)(t / s);
   tvi_aligned_free(r->in), tvi_aligned_free(r->out);
@@ -359,6 +392,35 @@ static tv_status setup_width(tv_ctx *ctx, tv_inspection *r, int32_t width, int32
   r->out = tvi_aligned_alloc(out_n * sizeof(float));
   r->in_cap = in_n, r->out_cap = out_n;
   if (!r->in || !r->out) TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory for %zu tiles", (size_t)r->nx);
+  r->setup_width = width, r->setup_type = type;
+done:
+  return st;
+}
+
+/* Makes one context (one thread, the caller's SIMD level, pixel limit and determinism) and one
+ * heatmap session per worker of ctx, so that tiles run side by side, one per worker. */
+static tv_status setup_workers(tv_ctx *ctx, tv_inspection *r, int32_t n) {
+  tv_status st = TV_OK;
+  if (n > r->nworkers) {
+    tv_ctx **wc = realloc(r->wctx, sizeof *wc * (size_t)n);
+    if (wc) r->wctx = wc;
+    tv_session **ws = realloc(r->wsess, sizeof *ws * (size_t)n);
+    if (ws) r->wsess = ws;
+    if (!wc || !ws) TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory for %d workers", (int)n);
+    for (int32_t w = r->nworkers; w < n; w++) {
+      r->wctx[w] = NULL, r->wsess[w] = NULL;
+      if (tv_ctx_create(&r->wctx[w]) != TV_OK)
+        TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory for a worker context");
+      r->nworkers = w + 1; /* destroyed with the run state from here on */
+      TVI_TRY(tv_session_create(ctx, r->insp->heat, &r->wsess[w]));
+    }
+  }
+  for (int32_t w = 0; w < n; w++) {
+    tv_ctx *c = r->wctx[w];
+    c->threads = 1, c->simd_cap = ctx->simd_cap, c->env_cap = ctx->env_cap;
+    c->active = ctx->active, c->max_pixels = ctx->max_pixels;
+    c->deterministic = ctx->deterministic;
+  }
 done:
   return st;
 }
@@ -403,33 +465,154 @@ static void trim_raw(tv_inspection *r, int64_t keep_from) {
 }
 
 /* ---- one band: shading, tiles, network, stitching ---------------------------------------------
- */
+ *
+ * Shading (column and row profiles) is estimated per band in one pass of integer sums; the
+ * correction is then fused into the conversion of each tile to the network's input, so no
+ * corrected image is ever written. The result is exactly that of tv_shading_correct followed by
+ * the model's normalisation: v = saturate(round(pixel * factor)), x = v * a + b. */
 
-typedef struct tile_job {
-  const tv_inspection *r;
+/* Rounds 0 <= v <= 65535 to the nearest integer, ties to even (as nearbyintf in the default
+ * rounding mode), in a form compilers vectorise. */
+static inline float round_small(float v) { return (v + 8388608.0f) - 8388608.0f; }
+
+typedef struct band_job {
+  tv_inspection *r;
+  const tv_image *src; /* raw rows of the band, or the Gaussian-corrected band */
+  const float *factor; /* per column (by_column) or per row; NULL: none */
+  int by_column;
   float a[3], b[3]; /* x = pixel * a + b per channel */
-} tile_job;
+  float hi;         /* full scale */
+  int64_t ns_conv[TVI_MAX_THREADS], ns_net[TVI_MAX_THREADS];
+  tv_status st[TVI_MAX_THREADS];
+  int parallel_tiles; /* tiles run one per worker (else the caller runs the batch) */
+} band_job;
 
-static void tile_task(void *arg, int64_t j, int worker) {
+/* Column sums of the band over a strip of 256 columns. */
+static void colsum_task(void *arg, int64_t task, int worker) {
   (void)worker;
-  const tile_job *jb = arg;
+  const band_job *jb = arg;
+  const tv_image *src = jb->src;
+  uint32_t *sum = jb->r->psum;
+  const int32_t x0 = (int32_t)task * 256, x1 = x0 + 256 < src->width ? x0 + 256 : src->width;
+  for (int32_t x = x0; x < x1; x++) sum[x] = 0;
+  for (int32_t y = 0; y < src->height; y++) {
+    if (src->type == TV_U8) {
+      const uint8_t *p = tvi_row(src, y);
+      for (int32_t x = x0; x < x1; x++) sum[x] += p[x];
+    } else {
+      const uint16_t *p = tvi_row(src, y);
+      for (int32_t x = x0; x < x1; x++) sum[x] += p[x];
+    }
+  }
+}
+
+/* Row sums of the band. */
+static void rowsum_task(void *arg, int64_t y, int worker) {
+  (void)worker;
+  const band_job *jb = arg;
+  const tv_image *src = jb->src;
+  uint64_t s64 = 0;
+  if (src->type == TV_U8) {
+    const uint8_t *p = tvi_row(src, y);
+    for (int32_t x = 0; x < src->width; x++) s64 += p[x];
+  } else {
+    const uint16_t *p = tvi_row(src, y);
+    for (int32_t x = 0; x < src->width; x++) s64 += p[x];
+  }
+  jb->r->pmean[y] = (double)s64; /* sums; turned into means by the caller */
+}
+
+/* The profile's factors: mean per sample, box-smoothed over `win` samples (using only samples
+ * inside the profile at its ends), target / smoothed. Follows tv_shading_correct exactly. */
+static void profile_factors(tv_inspection *r, int32_t n, double per, double npix, double target,
+                            double param) {
+  double *mean = r->pmean, *sm = r->psmooth, total = 0.0;
+  for (int32_t i = 0; i < n; i++) total += mean[i];
+  for (int32_t i = 0; i < n; i++) mean[i] /= per;
+  const int32_t win = (int32_t)floor(param + 0.5);
+  if (win > 1) {
+    const int32_t lo = win / 2, hi = win - 1 - win / 2;
+    for (int32_t i = 0; i < n; i++) {
+      const int32_t a = i - lo < 0 ? 0 : i - lo, b = i + hi >= n ? n - 1 : i + hi;
+      double s = 0.0;
+      for (int32_t k = a; k <= b; k++) s += mean[k];
+      sm[i] = s / (double)(b - a + 1);
+    }
+  } else {
+    memcpy(sm, mean, sizeof *sm * (size_t)n);
+  }
+  if (!(target > 0.0)) target = total / npix;
+  for (int32_t i = 0; i < n; i++) {
+    const double f = sm[i] > 0.0 ? target / sm[i] : 0.0;
+    r->pfactor[i] = isfinite(f) && f < 3.0e38 ? (float)f : 0.0f;
+  }
+}
+
+/* Writes tile j's network input: shading factor, rounding and normalisation fused. */
+static void convert_tile(const band_job *jb, int64_t j) {
   const tv_inspection *r = jb->r;
   const int32_t t = r->insp->cfg.tile, ch = r->insp->heat_in_ch, x0 = r->tx[j];
-  float *dst = r->in + (size_t)j * (size_t)ch * (size_t)t * (size_t)t;
+  const tv_image *src = jb->src;
+  const float hi = jb->hi;
   for (int32_t c = 0; c < ch; c++) {
     const float a = jb->a[c], b = jb->b[c];
+    float *dst = r->in + ((size_t)j * (size_t)ch + (size_t)c) * (size_t)t * (size_t)t;
     for (int32_t y = 0; y < t; y++) {
-      float *d = dst + ((size_t)c * (size_t)t + (size_t)y) * (size_t)t;
-      const void *row = tvi_row(r->band, y);
-      if (r->band->type == TV_U8) {
-        const uint8_t *p = (const uint8_t *)row + x0;
-        for (int32_t x = 0; x < t; x++) d[x] = (float)p[x] * a + b;
+      float *d = dst + (size_t)y * (size_t)t;
+      const void *row = tvi_row(src, y);
+      const uint8_t *p8 = (const uint8_t *)row + x0;
+      const uint16_t *p16 = (const uint16_t *)row + x0;
+      if (!jb->factor) {
+        if (src->type == TV_U8)
+          for (int32_t x = 0; x < t; x++) d[x] = (float)p8[x] * a + b;
+        else
+          for (int32_t x = 0; x < t; x++) d[x] = (float)p16[x] * a + b;
+      } else if (jb->by_column) {
+        /* Factors are >= 0, so v >= 0. */
+        const float *f = jb->factor + x0;
+        if (src->type == TV_U8)
+          for (int32_t x = 0; x < t; x++) {
+            const float v = (float)p8[x] * f[x];
+            d[x] = round_small(v < hi ? v : hi) * a + b;
+          }
+        else
+          for (int32_t x = 0; x < t; x++) {
+            const float v = (float)p16[x] * f[x];
+            d[x] = round_small(v < hi ? v : hi) * a + b;
+          }
       } else {
-        const uint16_t *p = (const uint16_t *)row + x0;
-        for (int32_t x = 0; x < t; x++) d[x] = (float)p[x] * a + b;
+        const float f = jb->factor[y];
+        if (src->type == TV_U8)
+          for (int32_t x = 0; x < t; x++) {
+            const float v = (float)p8[x] * f;
+            d[x] = round_small(v < hi ? v : hi) * a + b;
+          }
+        else
+          for (int32_t x = 0; x < t; x++) {
+            const float v = (float)p16[x] * f;
+            d[x] = round_small(v < hi ? v : hi) * a + b;
+          }
       }
     }
   }
+}
+
+/* Converts tile j and, when tiles run one per worker, runs the network on it. */
+static void tile_task(void *arg, int64_t j, int worker) {
+  band_job *jb = arg;
+  tv_inspection *r = jb->r;
+  const int64_t t0 = now_ns();
+  convert_tile(jb, j);
+  const int64_t t1 = now_ns();
+  jb->ns_conv[worker] += t1 - t0;
+  if (!jb->parallel_tiles || jb->st[worker] != TV_OK) return;
+  const tv_inspector *in = r->insp;
+  const int32_t t = in->cfg.tile, th = t / in->stride;
+  const size_t in_n = (size_t)in->heat_in_ch * (size_t)t * (size_t)t;
+  const size_t out_n = (size_t)in->heat_classes * (size_t)th * (size_t)th;
+  jb->st[worker] = tv_session_run(r->wctx[worker], r->wsess[worker], r->in + (size_t)j * in_n, 1, t,
+                                  t, r->out + (size_t)j * out_n, out_n);
+  jb->ns_net[worker] += now_ns() - t1;
 }
 
 typedef struct stitch_job {
@@ -481,26 +664,58 @@ static tv_status run_band(tv_ctx *ctx, tv_inspection *r, int64_t origin, int64_t
   int64_t t0 = now_ns();
   tv_image src = raw_view(r, origin, t);
   const double full = r->type == TV_U8 ? 255.0 : 65535.0;
-  if (c->shading == TVI_SHADING_NONE)
-    TVI_TRY(tv_image_copy(ctx, &src, r->band));
-  else
-    TVI_TRY(tv_shading_correct(ctx, &src, r->band, (tv_shading_method)c->shading, c->shading_param,
+  band_job job, *jb = &job;
+  memset(jb, 0, sizeof *jb);
+  jb->r = r, jb->src = &src, jb->hi = (float)full;
+  if (c->shading == TV_SHADING_COLUMN_PROFILE) {
+    tvi_parallel_for(ctx, (r->width + 255) / 256, colsum_task, jb);
+    for (int32_t x = 0; x < r->width; x++) r->pmean[x] = (double)r->psum[x];
+    profile_factors(r, r->width, (double)t, (double)t * r->width, c->target_level * full,
+                    c->shading_param);
+    jb->factor = r->pfactor, jb->by_column = 1;
+  } else if (c->shading == TV_SHADING_ROW_PROFILE) {
+    tvi_parallel_for(ctx, t, rowsum_task, jb);
+    profile_factors(r, t, (double)r->width, (double)t * r->width, c->target_level * full,
+                    c->shading_param);
+    jb->factor = r->pfactor, jb->by_column = 0;
+  } else if (c->shading == TV_SHADING_GAUSSIAN) {
+    TVI_TRY(tv_shading_correct(ctx, &src, r->band, TV_SHADING_GAUSSIAN, c->shading_param,
                                c->target_level * full));
+    jb->src = r->band;
+  }
   int64_t t1 = now_ns();
   r->ns[NS_SHADING] += t1 - t0;
-  tile_job tj = {r, {0}, {0}};
   const float scale = r->type == TV_U8 ? 1.0f / 255.0f : 1.0f / 65535.0f;
   for (int k = 0; k < in->heat_in_ch; k++) {
-    tj.a[k] = scale / in->heat_std[k];
-    tj.b[k] = -in->heat_mean[k] / in->heat_std[k];
+    jb->a[k] = scale / in->heat_std[k];
+    jb->b[k] = -in->heat_mean[k] / in->heat_std[k];
   }
-  tvi_parallel_for(ctx, r->nx, tile_task, &tj);
+  /* Tiles one per worker when there are enough of them to share; else the batch of the band's
+   * tiles runs on the caller's context, which splits each layer across the threads. */
+  const int workers = tvi_parallel_workers(ctx);
+  jb->parallel_tiles = workers > 1 && r->nx >= 2 * workers;
+  if (jb->parallel_tiles) TVI_TRY(setup_workers(ctx, r, workers));
+  tvi_parallel_for(ctx, r->nx, tile_task, jb);
   int64_t t2 = now_ns();
-  r->ns[NS_TILES] += t2 - t1;
-  TVI_TRY(tv_session_run(ctx, r->heat_s, r->in, r->nx, t, t, r->out, r->out_cap));
+  if (jb->parallel_tiles) {
+    /* Worker times, scaled to the wall time of the parallel run. */
+    double conv = 0, net = 0;
+    for (int w = 0; w < workers; w++) {
+      conv += (double)jb->ns_conv[w], net += (double)jb->ns_net[w];
+      if (jb->st[w] != TV_OK && st == TV_OK)
+        st = tvi_fail(ctx, jb->st[w], __func__, "tile: %s", tv_ctx_last_error(r->wctx[w]));
+    }
+    const double k = conv + net > 0 ? (double)(t2 - t1) / (conv + net) : 0;
+    r->ns[NS_TILES] += (int64_t)(conv * k);
+    r->ns[NS_NETWORK] += (int64_t)(net * k);
+    if (st != TV_OK) goto done;
+  } else {
+    r->ns[NS_TILES] += t2 - t1;
+    TVI_TRY(tv_session_run(ctx, r->heat_s, r->in, r->nx, t, t, r->out, r->out_cap));
+    r->ns[NS_NETWORK] += now_ns() - t2;
+  }
   r->tiles_run += r->nx;
   int64_t t3 = now_ns();
-  r->ns[NS_NETWORK] += t3 - t2;
   /* Stitch: heatmap rows own0/s .. own1/s (the surface's last partial heatmap row is dropped). */
   const int64_t h0 = own0 / s, h1 = own1 / s;
   if (h1 > h0) {
@@ -657,6 +872,69 @@ done:
   return st;
 }
 
+/* Measures a component at pixel resolution: within its box grown by one heatmap cell, the heatmap
+ * is upsampled bilinearly to pixels (cells of other components count as at most `level`) and
+ * thresholded at `level` (max(low, detection.measure_level x the defect's peak): the heatmap is
+ * wider than the defect, its half maximum follows the defect's edges better than `low`); box, area
+ * and centroid come from that pixel mask. Rows [0, ylim] of the
+ * pending heatmap are read (labels are valid below n). Returns 0 when no pixel passes. */
+static int measure_pixels(const tv_inspection *r, const tv_component *cp, int64_t n, int64_t ylim,
+                          double level, tv_defect *d) {
+  const tv_inspector *in = r->insp;
+  const int32_t s = in->stride, hw = r->hw;
+  const float low = (float)level;
+  const int32_t hx0 = cp->x > 0 ? cp->x - 1 : 0;
+  const int32_t hx1 = cp->x + cp->width + 1 < hw ? cp->x + cp->width + 1 : hw;
+  const int64_t hy0 = cp->y > 0 ? cp->y - 1 : 0;
+  const int64_t hy1 = cp->y + cp->height + 1 < ylim + 1 ? cp->y + cp->height + 1 : ylim + 1;
+  const int64_t base = r->heat_base * s; /* image row of pending heatmap row 0 */
+  int32_t px1 = hx1 * s;
+  if (px1 > r->width) px1 = r->width;
+  int64_t py1 = hy1 * s;
+  if (base + py1 > r->rows) py1 = r->rows - base;
+  int64_t cnt = 0, minx = INT64_MAX, maxx = -1, miny = INT64_MAX, maxy = -1;
+  double sx = 0, sy = 0;
+  const float inv = 1.0f / (float)s;
+#define CELL(yy, xx)                                                                               \
+  ((yy) < n && r->labels[(size_t)(yy) * (size_t)hw + (size_t)(xx)] == cp->label                    \
+       ? r->heat[(size_t)(yy) * (size_t)hw + (size_t)(xx)]                                         \
+       : fminf(r->heat[(size_t)(yy) * (size_t)hw + (size_t)(xx)], low))
+  for (int64_t py = hy0 * s; py < py1; py++) {
+    float fy = ((float)py + 0.5f) * inv - 0.5f;
+    if (fy < 0) fy = 0;
+    if (fy > (float)ylim) fy = (float)ylim;
+    const int64_t y0 = (int64_t)fy, y1 = y0 + 1 <= ylim ? y0 + 1 : y0;
+    const float wy = fy - (float)y0;
+    int64_t rowcnt = 0;
+    for (int32_t px = hx0 * s; px < px1; px++) {
+      float fx = ((float)px + 0.5f) * inv - 0.5f;
+      if (fx < 0) fx = 0;
+      if (fx > (float)(hw - 1)) fx = (float)(hw - 1);
+      const int32_t x0 = (int32_t)fx, x1 = x0 + 1 < hw ? x0 + 1 : x0;
+      const float wx = fx - (float)x0;
+      const float top = CELL(y0, x0) + (CELL(y0, x1) - CELL(y0, x0)) * wx;
+      const float bot = CELL(y1, x0) + (CELL(y1, x1) - CELL(y1, x0)) * wx;
+      if (top + (bot - top) * wy > low) {
+        rowcnt++, sx += px;
+        if (px < minx) minx = px;
+        if (px > maxx) maxx = px;
+      }
+    }
+    if (rowcnt) {
+      cnt += rowcnt, sy += (double)py * (double)rowcnt;
+      if (py < miny) miny = py;
+      maxy = py;
+    }
+  }
+#undef CELL
+  if (!cnt) return 0;
+  d->x = (int32_t)minx, d->width = (int32_t)(maxx - minx + 1);
+  d->y = (int32_t)(base + miny), d->height = (int32_t)(maxy - miny + 1);
+  d->area_px = cnt;
+  d->cx = sx / (double)cnt + 0.5, d->cy = (double)base + sy / (double)cnt + 0.5;
+  return 1;
+}
+
 /* Segments pending heatmap rows [0, n) (relative), reports their defects and drops rows [0, drop).
  * split: components touching row n - 1 are cut (TV_DEFECT_SPLIT). */
 static tv_status segment(tv_ctx *ctx, tv_inspection *r, int64_t n, int64_t drop, int split) {
@@ -710,13 +988,17 @@ static tv_status segment(tv_ctx *ctx, tv_inspection *r, int64_t n, int64_t drop,
         const tv_component *cp = &r->comps[k];
         tv_defect d;
         memset(&d, 0, sizeof d);
-        d.area_px = cp->area * s * s;
+        const double lv = fmax(c->low, c->measure_level * r->acc[k].peak);
+        if (!measure_pixels(r, cp, n, n < r->heat_rows ? n : n - 1, lv, &d)) {
+          /* Nothing above `low` at pixel resolution: the cells' box. */
+          d.area_px = cp->area * s * s;
+          d.x = cp->x * s, d.width = cp->width * s;
+          const int64_t y = (r->heat_base + cp->y) * s;
+          d.y = (int32_t)y, d.height = cp->height * s;
+          if (d.x + d.width > r->width) d.width = r->width - d.x;
+          d.cx = (cp->cx + 0.5) * s, d.cy = (r->heat_base + cp->cy + 0.5) * s;
+        }
         if (d.area_px < c->min_area_px) continue;
-        d.x = cp->x * s, d.width = cp->width * s;
-        const int64_t y = (r->heat_base + cp->y) * s;
-        d.y = (int32_t)y, d.height = cp->height * s;
-        if (d.x + d.width > r->width) d.width = r->width - d.x;
-        d.cx = (cp->cx + 0.5) * s, d.cy = (r->heat_base + cp->cy + 0.5) * s;
         d.frame = r->frame;
         d.heat_score = r->acc[k].peak;
         d.score = d.heat_score;

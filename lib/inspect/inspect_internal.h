@@ -33,6 +33,7 @@ typedef struct tvi_inspect_config {
   int32_t tile, overlap;
   /* detection */
   double low, high;
+  double measure_level; /* extent measured where the heatmap > max(low, level x peak) */
   int32_t connectivity, min_area_px, heat_channel, max_open_rows;
   /* classification */
   int32_t crop_margin;
