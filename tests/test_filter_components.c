@@ -166,6 +166,66 @@ START_TEST(components_match_flood_fill) {
 }
 END_TEST
 
+/* A dense random mask (half the pixels set, one giant component and many small ones) on 1, 2
+ * and 3 threads with u8, u16, s16 and f32 intensities: stats and labels bit-identical across the
+ * thread counts and equal to the flood fill. */
+START_TEST(components_dense_threads) {
+  tv_ctx *ctx = tvt_ctx();
+  const int32_t w = 301, h = 203;
+  static const tv_pixel_type itypes[] = {TV_U8, TV_U16, TV_S16, TV_F32};
+  for (int conn = 4; conn <= 8; conn += 4)
+    for (int ti = 0; ti < 4; ti++) {
+      tv_image *m = NULL, *L = NULL, *inten = NULL;
+      tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, TV_U8, &m));
+      tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, TV_S32, &L));
+      tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, itypes[ti], &inten));
+      uint64_t seed = (uint64_t)(17 + ti + conn);
+      for (int32_t y = 0; y < h; y++)
+        for (int32_t x = 0; x < w; x++)
+          ((uint8_t *)tvi_row(m, y))[x] = (uint8_t)(tvt_rand(&seed) & 1 ? 255 : 0);
+      tvt_fill_random(inten, 9);
+      const int32_t cap = w * h;
+      tv_component *want = calloc((size_t)cap, sizeof *want);
+      tv_component *first = calloc((size_t)cap, sizeof *first);
+      tv_component *got = calloc((size_t)cap, sizeof *got);
+      int32_t *lab = malloc((size_t)w * h * sizeof *lab);
+      ck_assert(want && first && got && lab);
+      const int32_t n = ref_components(m, inten, conn, lab, want, cap);
+      for (int threads = 1; threads <= 3; threads++) {
+        tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, threads));
+        int32_t count = -1;
+        memset(got, 0xee, (size_t)cap * sizeof *got);
+        tvt_assert_ok(ctx, tv_components(ctx, m, inten, conn, L, got, cap, &count));
+        ck_assert_int_eq(count, n);
+        for (int32_t i = 0; i < n; i++)
+          ck_assert_msg(
+              got[i].area == want[i].area && got[i].x == want[i].x && got[i].y == want[i].y &&
+                  got[i].width == want[i].width && got[i].height == want[i].height &&
+                  got[i].cx == want[i].cx && got[i].cy == want[i].cy &&
+                  fabs(got[i].mean - want[i].mean) <= 1e-9 * (1 + fabs(want[i].mean)),
+              "conn %d type %d threads %d: component %d differs", conn, itypes[ti], threads, i + 1);
+        if (threads == 1)
+          memcpy(first, got, (size_t)n * sizeof *got);
+        else
+          ck_assert_msg(memcmp(first, got, (size_t)n * sizeof *got) == 0,
+                        "conn %d type %d: stats on %d threads differ from 1 thread", conn,
+                        itypes[ti], threads);
+        for (int32_t y = 0; y < h; y++)
+          for (int32_t x = 0; x < w; x++)
+            ck_assert_int_eq(((int32_t *)tvi_row(L, y))[x], lab[y * w + x]);
+      }
+      free(want);
+      free(first);
+      free(got);
+      free(lab);
+      tv_image_destroy(m);
+      tv_image_destroy(L);
+      tv_image_destroy(inten);
+    }
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
 START_TEST(components_capacity) {
   tv_ctx *ctx = tvt_ctx();
   tv_image *m = NULL, *L = NULL;
@@ -259,6 +319,7 @@ static Suite *components_suite(void) {
   TCase *tc = tcase_create("components");
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, components_match_flood_fill);
+  tcase_add_test(tc, components_dense_threads);
   tcase_add_test(tc, components_capacity);
   tcase_add_test(tc, components_bad_input);
   suite_add_tcase(s, tc);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "filter/filter_internal.h"
+#include "filter/kernels/boxsum/boxsum.h"
 #include "filter/kernels/sepconv/sepconv.h"
 #include "testutil.h"
 
@@ -454,6 +455,167 @@ START_TEST(box_exact) {
 }
 END_TEST
 
+/* ---- the boxsum family (box running sums) --------------------------------------------------- */
+
+static const struct {
+  tv_isa isa;
+  const tvi_boxsum_kernels *k;
+  const char *name;
+} bs_table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "filter/kernels/boxsum/boxsum.inc"
+#undef TV_KERNEL
+};
+enum { BS_NVARIANTS = sizeof bs_table / sizeof bs_table[0], BS_MAXN = 200, BS_KMAX = 300 };
+
+/* Every boxsum kernel of variant v against the scalar one at every length 0..BS_MAXN, several
+ * windows and misalignments, with guard bytes after the output. */
+static void check_boxsum_variant(int v) {
+  const tvi_boxsum_kernels *s = &tvi_boxsum_scalar, *t = bs_table[v].k;
+  enum { NIN = BS_MAXN + BS_KMAX + 8, NOUT = BS_MAXN + 8 + GUARD };
+  uint8_t *a8 = malloc(NIN), *b8 = malloc(NIN);
+  uint16_t *a16 = malloc(NIN * 2), *b16 = malloc(NIN * 2), *c1 = malloc(NOUT * 2),
+           *c2 = malloc(NOUT * 2);
+  uint32_t *a32 = malloc(NIN * 4), *d1 = malloc(NOUT * 4), *d2 = malloc(NOUT * 4);
+  ck_assert(a8 && b8 && a16 && b16 && c1 && c2 && a32 && d1 && d2);
+  uint64_t seed = 4242;
+  static const int ks[] = {1, 2, 3, 5, 15, 16, 17, 31, 64, 257, 300};
+  for (int big = 0; big < 2; big++) {
+    for (size_t i = 0; i < NIN; i++) {
+      a8[i] = (uint8_t)tvt_rand(&seed);
+      b8[i] = (uint8_t)tvt_rand(&seed);
+      a16[i] = (uint16_t)tvt_rand(&seed);
+      b16[i] = (uint16_t)tvt_rand(&seed);
+      /* column sums of up to 1023 u16 rows; big: any 32-bit value (wrapping sums) */
+      a32[i] = big ? (uint32_t)tvt_rand(&seed) : (uint32_t)(tvt_rand(&seed) % (65535u * 1023u));
+    }
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
+      for (size_t n = 0; n <= BS_MAXN; n++)
+        for (size_t off = 0; off < 3; off++) {
+          const int k = ks[ki];
+          /* col_*: start from the same column sums, with and without a row to subtract */
+          for (int withsub = 0; withsub < 2; withsub++) {
+            for (size_t i = 0; i < NOUT; i++) c1[i] = c2[i] = (uint16_t)(a16[i] ^ (uint16_t)k);
+            s->col_u8_u16(c1 + off, a8 + off, withsub ? b8 + off : NULL, n);
+            t->col_u8_u16(c2 + off, a8 + off, withsub ? b8 + off : NULL, n);
+            ck_assert_msg(memcmp(c1, c2, NOUT * 2) == 0, "%s col_u8_u16 differs at n=%zu off=%zu",
+                          bs_table[v].name, n, off);
+            for (size_t i = 0; i < NOUT; i++) d1[i] = d2[i] = a32[i] ^ (uint32_t)k;
+            s->col_u16_u32(d1 + off, a16 + off, withsub ? b16 + off : NULL, n);
+            t->col_u16_u32(d2 + off, a16 + off, withsub ? b16 + off : NULL, n);
+            ck_assert_msg(memcmp(d1, d2, NOUT * 4) == 0, "%s col_u16_u32 differs at n=%zu off=%zu",
+                          bs_table[v].name, n, off);
+          }
+          memset(d1, 0xa5, NOUT * 4);
+          memset(d2, 0xa5, NOUT * 4);
+          s->hsum_u16_u32(a16 + off, d1 + off, n, k);
+          t->hsum_u16_u32(a16 + off, d2 + off, n, k);
+          ck_assert_msg(memcmp(d1, d2, NOUT * 4) == 0, "%s hsum_u16_u32 differs at n=%zu k=%d",
+                        bs_table[v].name, n, k);
+          memset(d1, 0xa5, NOUT * 4);
+          memset(d2, 0xa5, NOUT * 4);
+          s->hsum_u32_u32(a32 + off, d1 + off, n, k);
+          t->hsum_u32_u32(a32 + off, d2 + off, n, k);
+          ck_assert_msg(memcmp(d1, d2, NOUT * 4) == 0, "%s hsum_u32_u32 differs at n=%zu k=%d",
+                        bs_table[v].name, n, k);
+          for (int norm = 0; norm < 2; norm++) {
+            const int kh = 1 + (int)(n % 31);
+            const float scale = (float)(1.0 / ((double)k * kh));
+            memset(c1, 0xa5, NOUT * 2);
+            memset(c2, 0xa5, NOUT * 2);
+            s->hsum_u32_u16(a32 + off, c1 + off, n, k, scale, norm);
+            t->hsum_u32_u16(a32 + off, c2 + off, n, k, scale, norm);
+            ck_assert_msg(memcmp(c1, c2, NOUT * 2) == 0,
+                          "%s hsum_u32_u16 differs at n=%zu k=%d norm=%d big=%d", bs_table[v].name,
+                          n, k, norm, big);
+          }
+        }
+  }
+  free(a8);
+  free(b8);
+  free(a16);
+  free(b16);
+  free(c1);
+  free(c2);
+  free(a32);
+  free(d1);
+  free(d2);
+}
+
+START_TEST(boxsum_variants_match_scalar) {
+  int tested = 0;
+  for (int v = 0; v < BS_NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), bs_table[v].isa)) {
+      printf("boxsum: %s not run (CPU level %s)\n", bs_table[v].name, tv_isa_name(tv_cpu_isa()));
+      continue;
+    }
+    check_boxsum_variant(v);
+    tested++;
+  }
+  ck_assert_int_ge(tested, 1);
+  ck_assert_int_eq(bs_table[BS_NVARIANTS - 1].isa, TV_ISA_SCALAR);
+}
+END_TEST
+
+/* The vertical-first path of tv_box (u16 to u16, one channel, not in place): against the exact
+ * sums at every cap, border, 1-3 threads, on views with padded rows, windows wider and taller
+ * than the image; identical to the in-place (row-first) result. */
+START_TEST(box_u16_vertical) {
+  static const int wins[][2] = {{1, 1}, {3, 3},  {5, 5},  {15, 15}, {31, 31},
+                                {2, 4}, {40, 3}, {3, 40}, {1, 9},   {63, 5}};
+  static const int shp[][2] = {{1, 1}, {2, 5}, {17, 3}, {37, 23}, {100, 61}};
+  double ones[64];
+  for (int i = 0; i < 64; i++) ones[i] = 1;
+  tv_ctx *ctx = tvt_ctx();
+  int iter = 0;
+  for (size_t wi = 0; wi < sizeof wins / sizeof wins[0]; wi++)
+    for (size_t si = 0; si < sizeof shp / sizeof shp[0]; si++)
+      for (int bi = 0; bi < 3; bi++, iter++) {
+        const int w = shp[si][0], h = shp[si][1], kw = wins[wi][0], kh = wins[wi][1];
+        const int norm = iter % 4 != 3;
+        tv_image *big = make(ctx, w + 5, h + 2, 1, TV_U16, (uint64_t)iter), *src = NULL;
+        tv_image *dst = NULL, *ref = NULL;
+        tvt_assert_ok(ctx, tv_image_view(ctx, big, 3, 1, w, h, &src));
+        if (iter % 5 == 0) tvt_assert_ok(ctx, tv_image_fill(ctx, src, 65535));
+        tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, TV_U16, &dst));
+        double *want = malloc((size_t)w * (size_t)h * sizeof *want);
+        ck_assert(want);
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++)
+            want[(size_t)y * (size_t)w + (size_t)x] =
+                box_want(wsum(src, x, y, 0, ones, kw, ones, kh, kw / 2, kh / 2, borders[bi], 1000),
+                         kw * kh, norm, src, dst);
+        for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
+          if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+          for (int threads = 1; threads <= 3; threads++) {
+            tv_ctx_set(ctx, TV_CTX_THREADS, threads);
+            tvt_assert_ok(ctx, tv_image_fill(ctx, dst, 7));
+            tvt_assert_ok(ctx, tv_box(ctx, src, dst, kw, kh, norm, borders[bi], 1000));
+            for (int y = 0; y < h; y++)
+              for (int x = 0; x < w; x++) {
+                const double wv = want[(size_t)y * (size_t)w + (size_t)x];
+                ck_assert_msg(get(dst, x, y, 0) == wv,
+                              "cap %d win %dx%d norm %d %dx%d border %d threads %d at %d,%d: %g "
+                              "!= %g",
+                              cap, kw, kh, norm, w, h, bi, threads, x, y, get(dst, x, y, 0), wv);
+              }
+          }
+          /* In place takes the row-first path: the same result. */
+          tvt_assert_ok(ctx, tv_image_clone(ctx, src, &ref));
+          tvt_assert_ok(ctx, tv_box(ctx, ref, ref, kw, kh, norm, borders[bi], 1000));
+          ck_assert(tvt_images_equal(ref, dst));
+          tv_image_destroy(ref);
+          ref = NULL;
+        }
+        free(want);
+        tv_image_destroy(src);
+        tv_image_destroy(big);
+        tv_image_destroy(dst);
+      }
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
 /* tv_sep_filter within its documented tolerance of the exact sum, and identical across caps and
  * threads. */
 START_TEST(sep_filter_tolerance) {
@@ -663,6 +825,8 @@ static Suite *conv_suite(void) {
   tcase_add_test(tc, gaussian_exact);
   tcase_add_test(tc, gaussian_caps_threads_inplace);
   tcase_add_test(tc, box_exact);
+  tcase_add_test(tc, boxsum_variants_match_scalar);
+  tcase_add_test(tc, box_u16_vertical);
   tcase_add_test(tc, sep_filter_tolerance);
   tcase_add_test(tc, inplace_bands);
   tcase_add_test(tc, bad_input);

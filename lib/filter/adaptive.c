@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "filter_internal.h"
+#include "kernels/boxsum/boxsum.h"
 #include "kernels/thresh/thresh.h"
 
 static const struct {
@@ -20,6 +21,7 @@ static const struct {
 
 typedef struct tvi_adaptive_job {
   const tvi_thresh_kernels *k;
+  const tvi_boxsum_kernels *bs; /* set for u8 blocks up to 257: 16-bit column sums */
   const tv_image *src;
   tv_image *dst;
   int32_t r; /* block / 2 */
@@ -66,8 +68,36 @@ TVI_COL_UPDATE(uint16_t)
 TVI_ROW_SUMS(tvi_row_sums_u32, uint32_t)
 TVI_ROW_SUMS(tvi_row_sums_u64, uint64_t)
 
+/* u8 with blocks up to 257: the column sums of a block of u8 rows fit 16 bits and the window
+ * sums 31 bits; both running sums on vectors (the boxsum family). */
+static void tvi_adaptive_band_u8(const tvi_adaptive_job *j, int32_t y0, int32_t y1, int worker) {
+  const int32_t w = j->src->width, h = j->src->height, r = j->r;
+  const tvi_boxsum_kernels *bs = j->bs;
+  uint16_t *col = (uint16_t *)(void *)(j->scratch + (size_t)worker * j->stride) + r;
+  uint32_t *sums = (uint32_t *)(void *)(j->scratch + (size_t)worker * j->stride + j->sums_at);
+  memset(col - r, 0, (size_t)(w + 2 * r) * sizeof *col);
+  for (int32_t k = y0 - r; k <= y0 + r; k++)
+    bs->col_u8_u16(col, tvi_row(j->src, k < 0 ? 0 : k >= h ? h - 1 : k), NULL, (size_t)w);
+  for (int32_t y = y0; y < y1; y++) {
+    if (y > y0) {
+      const int32_t ya = y + r < h ? y + r : h - 1, ys = y - r - 1 < 0 ? 0 : y - r - 1;
+      if (ya != ys) bs->col_u8_u16(col, tvi_row(j->src, ya), tvi_row(j->src, ys), (size_t)w);
+    }
+    for (int32_t i = 1; i <= r; i++) { /* REPLICATE in x */
+      col[-i] = col[0];
+      col[w - 1 + i] = col[w - 1];
+    }
+    bs->hsum_u16_u32(col - r, sums, (size_t)w, 2 * r + 1);
+    j->k->adaptive_u8(tvi_row(j->src, y), sums, tvi_row(j->dst, y), (size_t)w, &j->p);
+  }
+}
+
 static void tvi_adaptive_band(void *arg, int32_t y0, int32_t y1, int worker) {
   const tvi_adaptive_job *j = arg;
+  if (j->bs) {
+    tvi_adaptive_band_u8(j, y0, y1, worker);
+    return;
+  }
   const int32_t w = j->src->width, h = j->src->height, r = j->r;
   const int u8 = j->src->type == TV_U8;
   uint32_t *col = (uint32_t *)(void *)(j->scratch + (size_t)worker * j->stride) + r;
@@ -139,6 +169,7 @@ tv_status tv_adaptive_threshold(tv_ctx *ctx, const tv_image *src, tv_image *dst,
   job.src = src;
   job.dst = dst;
   job.r = block / 2;
+  if (u8 && block <= 257) job.bs = tvi_boxsum_select(ctx);
   const int64_t area = (int64_t)block * block;
   job.p.area = (uint64_t)area;
   job.p.maxval = (uint32_t)(maxval >= top ? top : lrint(maxval));

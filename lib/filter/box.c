@@ -4,10 +4,25 @@
 #include <string.h>
 
 #include "filter_internal.h"
+#include "kernels/boxsum/boxsum.h"
 #include "kernels/sepconv/sepconv.h"
 #include "kernels/sepconv/sepconv_band.h"
 
 #define TVI_BOX_MAX 1023
+
+static const struct {
+  tv_isa isa;
+  const tvi_boxsum_kernels *k;
+  const char *name;
+} tvi_boxsum_table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "kernels/boxsum/boxsum.inc"
+#undef TV_KERNEL
+};
+
+const tvi_boxsum_kernels *tvi_boxsum_select(const tv_ctx *ctx) {
+  return tvi_boxsum_table[TVI_SELECT(ctx, tvi_boxsum_table)].k;
+}
 
 /* Which sums the filter keeps, as OpenCV's createBoxFilter picks them. TVI_SUM_W16_S32 gives the
  * same sums as TVI_SUM_S32 (u8 to u8, windows over 256 pixels): row sums of at most 257 u8 fit
@@ -118,6 +133,85 @@ static void tvi_box_col(const tvi_sepconv_job *j, const void *const *rows, void 
   }
 }
 
+/* u16 to u16 on one channel with 32-bit sums, not in place, REPLICATE or REFLECT101: vertical
+ * running sums per column (one add and one subtract of a source row per output row), then the
+ * horizontal running sum over them fused with the scaling (the boxsum family). The window sums
+ * are the same integers as the row-first path's, so the results are identical. */
+typedef struct tvi_box_vjob {
+  const tvi_boxsum_kernels *bs;
+  const tv_image *src;
+  tv_image *dst;
+  int32_t kw, kh, ax, ay;
+  tv_border border;
+  float scale;
+  int normalize;
+  const int32_t *xmap; /* kw - 1 entries: the source columns of the left pads, then the right */
+  uint8_t *scratch;    /* per worker: stride bytes */
+  size_t stride;
+} tvi_box_vjob;
+
+static const uint16_t *tvi_box_vrow(const tvi_box_vjob *j, int32_t y) {
+  return tvi_row(j->src, tvi_border_index(y, j->src->height, j->border));
+}
+
+static void tvi_box_vband(void *arg, int32_t y0, int32_t y1, int worker) {
+  const tvi_box_vjob *j = arg;
+  const int32_t w = j->src->width, ax = j->ax, right = j->kw - 1 - ax;
+  uint32_t *col = (uint32_t *)(void *)(j->scratch + (size_t)worker * j->stride) + ax;
+  memset(col, 0, (size_t)w * sizeof *col);
+  for (int32_t k = 0; k < j->kh; k++)
+    j->bs->col_u16_u32(col, tvi_box_vrow(j, y0 - j->ay + k), NULL, (size_t)w);
+  for (int32_t y = y0; y < y1; y++) {
+    if (y > y0) {
+      const int64_t ya = tvi_border_index(y - j->ay + j->kh - 1, j->src->height, j->border);
+      const int64_t ys = tvi_border_index(y - j->ay - 1, j->src->height, j->border);
+      if (ya != ys) j->bs->col_u16_u32(col, tvi_row(j->src, ya), tvi_row(j->src, ys), (size_t)w);
+    }
+    for (int32_t i = 0; i < ax; i++) col[i - ax] = col[j->xmap[i]];
+    for (int32_t i = 0; i < right; i++) col[w + i] = col[j->xmap[ax + i]];
+    j->bs->hsum_u32_u16(col - ax, tvi_row(j->dst, y), (size_t)w, j->kw, j->scale, j->normalize);
+  }
+}
+
+static tv_status tvi_box_vertical(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw,
+                                  int32_t kh, const tvi_box_op *op, tv_border border) {
+  tvi_box_vjob j;
+  memset(&j, 0, sizeof j);
+  j.bs = tvi_boxsum_select(ctx);
+  j.src = src;
+  j.dst = dst;
+  j.kw = kw;
+  j.kh = kh;
+  j.ax = kw / 2;
+  j.ay = kh / 2;
+  j.border = border;
+  j.scale = op->scale;
+  j.normalize = op->normalize;
+  const int32_t w = src->width, h = src->height;
+  const int workers = tvi_parallel_workers(ctx);
+  j.stride = ((size_t)(w + kw) * sizeof(uint32_t) + 63) / 64 * 64;
+  const size_t map_bytes = ((size_t)kw * sizeof(int32_t) + 63) / 64 * 64;
+  uint8_t *mem = tvi_aligned_alloc(map_bytes + j.stride * (size_t)workers);
+  if (!mem)
+    return TVI_ERR(ctx, TV_ERR_NOMEM, "cannot allocate %zu bytes of scratch",
+                   map_bytes + j.stride * (size_t)workers);
+  int32_t *xmap = (int32_t *)(void *)mem;
+  for (int32_t i = 0; i < j.ax; i++) xmap[i] = (int32_t)tvi_border_index(i - j.ax, w, border);
+  for (int32_t i = 0; i < kw - 1 - j.ax; i++)
+    xmap[j.ax + i] = (int32_t)tvi_border_index(w + i, w, border);
+  j.xmap = xmap;
+  j.scratch = mem + map_bytes;
+  /* Bands long enough to amortise summing kh rows at their start. */
+  int32_t band = h;
+  if (workers > 1) {
+    const int32_t even = (int32_t)((h + 4 * workers - 1) / (4 * workers));
+    band = even > 2 * kh ? even : 2 * kh;
+  }
+  tvi_for_bands(ctx, h, band, tvi_row_bytes(src), tvi_box_vband, &j);
+  tvi_aligned_free(mem);
+  return TV_OK;
+}
+
 tv_status tv_box(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw, int32_t kh,
                  int32_t normalize, tv_border border, double border_value) {
   if (!ctx) return TV_ERR_NULL;
@@ -161,6 +255,10 @@ tv_status tv_box(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw, in
   } else {
     op.sum = TVI_SUM_F64;
   }
+
+  if (op.sum == TVI_SUM_S32 && src->type == TV_U16 && dst->type == TV_U16 && src->channels == 1 &&
+      src->data != dst->data && (border == TV_BORDER_REPLICATE || border == TV_BORDER_REFLECT101))
+    return tvi_box_vertical(ctx, src, dst, kw, kh, &op, border);
 
   tvi_sepconv_job job;
   memset(&job, 0, sizeof job);

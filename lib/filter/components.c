@@ -23,6 +23,12 @@ typedef struct tvi_cc_band {
   int failed;
 } tvi_cc_band;
 
+typedef struct tvi_cc_acc {
+  int64_t area, sx, sy;
+  int32_t x0, y0, x1, y1;
+  double si;
+} tvi_cc_acc;
+
 typedef struct tvi_cc_job {
   const tv_image *mask;
   int conn8;
@@ -31,6 +37,10 @@ typedef struct tvi_cc_job {
   int32_t *parent; /* global union-find forest */
   int32_t *label;  /* final label of every run */
   tv_image *labels;
+  const tv_image *intensity;
+  tvi_cc_acc *acc; /* with stats set: n sums per band */
+  int32_t n;
+  int stats;
 } tvi_cc_job;
 
 static int32_t tvi_find(int32_t *p, int32_t i) {
@@ -56,9 +66,28 @@ static void tvi_union(int32_t *p, int32_t a, int32_t b) {
 static void tvi_join_rows(int32_t *parent, const tvi_run *runs, int64_t p0, int64_t p1, int64_t c0,
                           int64_t c1, int conn8) {
   const int32_t e = conn8 ? 1 : 0;
+  /* The runs of the current row are still roots until joined here, and every run above has a
+   * smaller index: the first join hangs the run under the root above; later ones link roots. */
+  int64_t joined = -1; /* the current run once joined, with its root in `root` */
+  int32_t root = 0;
   while (p0 < p1 && c0 < c1) {
     const tvi_run a = runs[p0], c = runs[c0];
-    if (a.x0 < c.x1 + e && c.x0 < a.x1 + e) tvi_union(parent, (int32_t)p0, (int32_t)c0);
+    if (a.x0 < c.x1 + e && c.x0 < a.x1 + e) {
+      const int32_t r = tvi_find(parent, (int32_t)p0);
+      if (joined != c0) {
+        parent[c0] = r;
+        root = r;
+        joined = c0;
+      } else if (r != root) {
+        root = tvi_find(parent, root);
+        if (r < root) {
+          parent[root] = r;
+          root = r;
+        } else if (root < r) {
+          parent[r] = root;
+        }
+      }
+    }
     if (a.x1 < c.x1)
       p0++;
     else
@@ -158,18 +187,61 @@ fail:
   b->failed = 1;
 }
 
+static double tvi_run_sum(const tv_image *img, int32_t y, int32_t x0, int32_t x1);
+
+static void tvi_cc_add_run(tvi_cc_acc *a, const tv_image *intensity, int32_t y, int32_t x0,
+                           int32_t x1) {
+  const int64_t len = x1 - x0;
+  a->area += len;
+  a->sx += ((int64_t)x0 + x1 - 1) * len / 2;
+  a->sy += (int64_t)y * len;
+  if (x0 < a->x0) a->x0 = x0;
+  if (x1 - 1 > a->x1) a->x1 = x1 - 1;
+  if (y < a->y0) a->y0 = y;
+  a->y1 = y;
+  if (intensity) a->si += tvi_run_sum(intensity, y, x0, x1);
+}
+
+static const int32_t tvi_cc_zeros[8];
+
+/* One band's label rows (each pixel written once or twice) and, with stats set, the band's sums per
+ * label. */
 static void tvi_cc_label_task(void *arg, int64_t task, int worker) {
   (void)worker;
   const tvi_cc_job *j = arg;
   const tvi_cc_band *b = &j->bands[task];
   const int32_t *lab = j->label + j->offset[task];
+  tvi_cc_acc *acc = j->stats ? j->acc + (size_t)task * (size_t)j->n : NULL;
+  const int32_t w = j->mask->width;
   for (int32_t y = b->y0; y < b->y1; y++) {
-    int32_t *out = tvi_row(j->labels, y);
-    memset(out, 0, (size_t)j->labels->width * sizeof *out);
+    int32_t *out = j->labels ? tvi_row(j->labels, y) : NULL;
+    int32_t x = 0;
     for (int64_t r = b->row_first[y - b->y0]; r < b->row_first[y - b->y0 + 1]; r++) {
-      const int32_t l = lab[r];
-      for (int32_t x = b->runs[r].x0; x < b->runs[r].x1; x++) out[x] = l;
+      const int32_t l = lab[r], x0 = b->runs[r].x0, x1 = b->runs[r].x1;
+      if (out) {
+        if (x1 + 8 <= w) {
+          /* Whole blocks of 8 (few runs and gaps are longer), each block past the end of its gap
+           * or run rewritten by the next run's blocks or by the row's end: no branch per pixel. */
+          const int32_t v[8] = {l, l, l, l, l, l, l, l};
+          int32_t t = x;
+          do {
+            memcpy(out + t, tvi_cc_zeros, sizeof tvi_cc_zeros);
+            t += 8;
+          } while (t < x0);
+          t = x0;
+          do {
+            memcpy(out + t, v, sizeof v);
+            t += 8;
+          } while (t < x1);
+        } else {
+          for (; x < x0; x++) out[x] = 0;
+          for (x = x0; x < x1; x++) out[x] = l;
+        }
+        x = x1;
+      }
+      if (acc) tvi_cc_add_run(&acc[l - 1], j->intensity, y, x0, x1);
     }
+    if (out && x < w) memset(out + x, 0, (size_t)(w - x) * sizeof *out);
   }
 }
 
@@ -204,12 +276,6 @@ static double tvi_run_sum(const tv_image *img, int32_t y, int32_t x0, int32_t x1
   }
 }
 
-typedef struct tvi_cc_acc {
-  int64_t area, sx, sy;
-  int32_t x0, y0, x1, y1;
-  double si;
-} tvi_cc_acc;
-
 tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *intensity,
                         int32_t connectivity, tv_image *labels, tv_component *stats,
                         int32_t capacity, int32_t *count) {
@@ -217,7 +283,7 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
   tv_status st = TV_OK;
   tvi_cc_band *bands = NULL;
   int64_t *offset = NULL;
-  int32_t *parent = NULL, *label = NULL;
+  int32_t *parent = NULL, *label = NULL; /* label: the parent array, relabelled in place */
   tvi_cc_acc *acc = NULL;
   int nb = 0;
   if (!count) return TVI_ERR(ctx, TV_ERR_NULL, "count is NULL");
@@ -262,14 +328,14 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
     tvi_cc_band *B = &bands[b];
     B->y0 = (int32_t)((int64_t)h * b / nb);
     B->y1 = (int32_t)((int64_t)h * (b + 1) / nb);
-    B->cap = (int64_t)w * (B->y1 - B->y0) / 32 + 256;
+    B->cap = (int64_t)w * (B->y1 - B->y0) / 4 + 256;
     B->runs = malloc((size_t)B->cap * sizeof *B->runs);
     B->parent = malloc((size_t)B->cap * sizeof *B->parent);
     B->row_first = malloc((size_t)(B->y1 - B->y0 + 1) * sizeof *B->row_first);
     if (!B->runs || !B->parent || !B->row_first)
       TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate the run lists");
   }
-  tvi_cc_job job = {mask, connectivity == 8, bands, offset, NULL, NULL, labels};
+  tvi_cc_job job = {mask, connectivity == 8, bands, offset, NULL, NULL, labels, NULL, NULL, 0, 0};
   tvi_parallel_for(ctx, nb, tvi_cc_band_task, &job);
   for (int b = 0; b < nb; b++) {
     if (bands[b].failed) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot grow the run lists");
@@ -280,13 +346,16 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
 
   /* One forest over all runs: the bands' trees shifted to global indices, then the joins across
    * band borders. */
-  parent = malloc((size_t)(nruns ? nruns : 1) * sizeof *parent);
-  label = malloc((size_t)(nruns ? nruns : 1) * sizeof *label);
-  if (!parent || !label)
-    TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %lld run labels", (long long)nruns);
-  for (int b = 0; b < nb; b++)
-    for (int64_t r = 0; r < bands[b].n; r++)
-      parent[offset[b] + r] = bands[b].parent[r] + (int32_t)offset[b];
+  if (nb == 1) { /* one band: its forest is the global one */
+    parent = bands[0].parent;
+    bands[0].parent = NULL;
+  } else {
+    parent = malloc((size_t)(nruns ? nruns : 1) * sizeof *parent);
+    if (!parent) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %lld run labels", (long long)nruns);
+    for (int b = 0; b < nb; b++)
+      for (int64_t r = 0; r < bands[b].n; r++)
+        parent[offset[b] + r] = bands[b].parent[r] + (int32_t)offset[b];
+  }
   for (int b = 1; b < nb; b++) {
     const tvi_cc_band *A = &bands[b - 1], *B = &bands[b];
     /* Last row of A against the first row of B, in global indices over a joint view. */
@@ -304,40 +373,59 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
         k++;
     }
   }
-  /* Labels in raster order of first runs. */
+  /* Labels in raster order of first runs. A run's parent has a smaller index (joins keep the
+   * smaller root), so it already carries its component's label when the run is reached. */
   int32_t n = 0;
   for (int64_t g = 0; g < nruns; g++) {
-    const int32_t root = tvi_find(parent, (int32_t)g);
-    label[g] = root == g ? ++n : label[root];
+    const int32_t p = parent[g];
+    parent[g] = p == g ? ++n : parent[p];
   }
+  label = parent;
   *count = n;
   if (n > capacity) TVI_FAIL(ctx, TV_ERR_SIZE, "%d components do not fit capacity %d", n, capacity);
 
+  /* The stats are sums of integers (exact in any order) unless the intensity is f32 or s32: then
+   * they are added in raster order by one thread, so that results never depend on the threads.
+   * Otherwise each band sums its own runs beside writing its labels (while the bands' sums take
+   * no more memory than the runs), and the bands' sums are merged. */
+  const int exact = !intensity || intensity->type == TV_U8 || intensity->type == TV_U16 ||
+                    intensity->type == TV_S16;
+  const int fused = n > 0 && exact && (nb == 1 || (int64_t)n * nb <= nruns);
   if (n > 0) {
-    acc = malloc((size_t)n * sizeof *acc);
-    if (!acc) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %d component sums", n);
-    for (int32_t l = 0; l < n; l++) acc[l] = (tvi_cc_acc){0, 0, 0, INT32_MAX, INT32_MAX, -1, -1, 0};
+    const size_t na = (size_t)n * (size_t)(fused ? nb : 1);
+    acc = malloc(na * sizeof *acc);
+    if (!acc) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %zu component sums", na);
+    for (size_t l = 0; l < na; l++) acc[l] = (tvi_cc_acc){0, 0, 0, INT32_MAX, INT32_MAX, -1, -1, 0};
+  }
+  job.label = label;
+  job.intensity = intensity;
+  job.acc = acc;
+  job.n = n;
+  job.stats = fused;
+  if (labels || fused) tvi_parallel_for(ctx, nb, tvi_cc_label_task, &job);
+  if (fused) {
+    for (int b = 1; b < nb; b++)
+      for (int32_t l = 0; l < n; l++) {
+        tvi_cc_acc *a = &acc[l];
+        const tvi_cc_acc *o = &acc[(size_t)b * (size_t)n + (size_t)l];
+        if (!o->area) continue;
+        a->area += o->area;
+        a->sx += o->sx;
+        a->sy += o->sy;
+        a->si += o->si;
+        if (o->x0 < a->x0) a->x0 = o->x0;
+        if (o->x1 > a->x1) a->x1 = o->x1;
+        if (o->y0 < a->y0) a->y0 = o->y0;
+        if (o->y1 > a->y1) a->y1 = o->y1;
+      }
+  } else if (n > 0) {
     for (int b = 0; b < nb; b++) {
       const tvi_cc_band *B = &bands[b];
       for (int32_t y = B->y0; y < B->y1; y++)
-        for (int64_t r = B->row_first[y - B->y0]; r < B->row_first[y - B->y0 + 1]; r++) {
-          tvi_cc_acc *a = &acc[label[offset[b] + r] - 1];
-          const int32_t x0 = B->runs[r].x0, x1 = B->runs[r].x1;
-          const int64_t len = x1 - x0;
-          a->area += len;
-          a->sx += ((int64_t)x0 + x1 - 1) * len / 2;
-          a->sy += (int64_t)y * len;
-          if (x0 < a->x0) a->x0 = x0;
-          if (x1 - 1 > a->x1) a->x1 = x1 - 1;
-          if (y < a->y0) a->y0 = y;
-          a->y1 = y;
-          if (intensity) a->si += tvi_run_sum(intensity, y, x0, x1);
-        }
+        for (int64_t r = B->row_first[y - B->y0]; r < B->row_first[y - B->y0 + 1]; r++)
+          tvi_cc_add_run(&acc[label[offset[b] + r] - 1], intensity, y, B->runs[r].x0,
+                         B->runs[r].x1);
     }
-  }
-  if (labels) {
-    job.label = label;
-    tvi_parallel_for(ctx, nb, tvi_cc_label_task, &job);
   }
   for (int32_t l = 0; l < n; l++) {
     const tvi_cc_acc *a = &acc[l];
@@ -363,7 +451,6 @@ done:
   free(bands);
   free(offset);
   free(parent);
-  free(label);
   free(acc);
   return st;
 }
