@@ -24,10 +24,10 @@ enum { NVARIANTS = sizeof table / sizeof table[0], GUARD = 64, MAXW = 300 };
 START_TEST(variants_match_scalar) {
   int tested = 0;
   const size_t cap = (MAXW + 8) * 2 + 64;
-  uint8_t *in = malloc(5 * cap), *o1 = malloc(5 * cap + GUARD), *o2 = malloc(5 * cap + GUARD);
+  uint8_t *in = malloc(7 * cap), *o1 = malloc(7 * cap + GUARD), *o2 = malloc(7 * cap + GUARD);
   ck_assert(in && o1 && o2);
   uint64_t seed = 99;
-  for (size_t i = 0; i < 5 * cap; i++) in[i] = (uint8_t)(tvt_rand(&seed) >> 56);
+  for (size_t i = 0; i < 7 * cap; i++) in[i] = (uint8_t)(tvt_rand(&seed) >> 56);
   for (int v = 0; v < NVARIANTS; v++) {
     if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) {
       printf("median: %s not run (CPU level %s)\n", table[v].name, tv_isa_name(tv_cpu_isa()));
@@ -35,30 +35,38 @@ START_TEST(variants_match_scalar) {
     }
     const tvi_median_kernels *k = table[v].k, *ref = &tvi_median_scalar;
     for (int ti = 0; ti < 2; ti++)
-      for (int si = 0; si < 2; si++)
-        for (size_t w = 0; w <= MAXW; w++)
-          for (size_t off = 0; off < 2; off++) {
-            const size_t es = (size_t)ti + 1;
-            const void *rows[5];
-            void *a[5], *b[5];
-            for (int r = 0; r < 5; r++) {
-              rows[r] = in + (size_t)r * cap + off * es;
-              a[r] = o1 + (size_t)r * cap + off * es;
-              b[r] = o2 + (size_t)r * cap + off * es;
-            }
-            memset(o1, 0xa5, 5 * cap + GUARD);
-            memset(o2, 0xa5, 5 * cap + GUARD);
+      for (size_t w = 0; w <= MAXW; w++)
+        for (size_t off = 0; off < 2; off++) {
+          const size_t es = (size_t)ti + 1;
+          const void *rows[7];
+          void *a[7], *b[7];
+          for (int r = 0; r < 7; r++) {
+            rows[r] = in + (size_t)r * cap + off * es;
+            a[r] = o1 + (size_t)r * cap + off * es;
+            b[r] = o2 + (size_t)r * cap + off * es;
+          }
+          /* 3x3: two output rows from four source rows */
+          memset(o1, 0xa5, 7 * cap + GUARD);
+          memset(o2, 0xa5, 7 * cap + GUARD);
+          ref->med3[ti](rows, a[0], a[1], w);
+          k->med3[ti](rows, b[0], b[1], w);
+          ck_assert_msg(memcmp(o1, o2, 7 * cap + GUARD) == 0, "%s med3 t%d w=%zu", table[v].name,
+                        ti, w);
+          for (int si = 0; si < 2; si++) {
+            memset(o1, 0xa5, 7 * cap + GUARD);
+            memset(o2, 0xa5, 7 * cap + GUARD);
             ref->colsort[ti][si](rows, a, w);
             k->colsort[ti][si](rows, b, w);
-            ck_assert_msg(memcmp(o1, o2, 5 * cap + GUARD) == 0, "%s colsort t%d s%d w=%zu",
+            ck_assert_msg(memcmp(o1, o2, 7 * cap + GUARD) == 0, "%s colsort t%d s%d w=%zu",
                           table[v].name, ti, si, w);
-            memset(o1, 0xa5, 5 * cap + GUARD);
-            memset(o2, 0xa5, 5 * cap + GUARD);
+            memset(o1, 0xa5, 7 * cap + GUARD);
+            memset(o2, 0xa5, 7 * cap + GUARD);
             ref->row[ti][si](rows, o1 + off * es, w);
             k->row[ti][si](rows, o2 + off * es, w);
-            ck_assert_msg(memcmp(o1, o2, 5 * cap + GUARD) == 0, "%s row t%d s%d w=%zu",
+            ck_assert_msg(memcmp(o1, o2, 7 * cap + GUARD) == 0, "%s row t%d s%d w=%zu",
                           table[v].name, ti, si, w);
           }
+        }
     tested++;
   }
   free(in);

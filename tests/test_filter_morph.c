@@ -223,6 +223,50 @@ END_TEST
 START_TEST(public_big) { check_public(_i, 1); }
 END_TEST
 
+/* Two-pass operations with short windows run fused per band (the first pass into a ring of kh
+ * rows): tall images so that every worker takes several bands, at the window heights around the
+ * fused / two-image switch, every border, in place too. _i: type index. */
+START_TEST(public_fused_tall) {
+  static const tv_pixel_type types[] = {TV_U8, TV_U16, TV_F32};
+  static const int ks[][2] = {{3, 3}, {5, 5}, {2, 4}, {3, 6}, {4, 7}, {1, 2}, {9, 1}};
+  static const tv_border borders[] = {TV_BORDER_REPLICATE, TV_BORDER_REFLECT101, TV_BORDER_CONSTANT,
+                                      TV_BORDER_CONSTANT};
+  const double bvals[] = {0, 0, NAN, 30.6};
+  const tv_pixel_type t = types[_i];
+  const int32_t W = 53, H = 301;
+  tv_ctx *ctx = tvt_ctx();
+  tv_image *s = NULL, *want = NULL, *got = NULL, *got2 = NULL;
+  tvt_assert_ok(ctx, tv_image_create(ctx, W, H, 1, t, &s));
+  tvt_assert_ok(ctx, tv_image_create(ctx, W, H, 1, t, &want));
+  tvt_assert_ok(ctx, tv_image_create(ctx, W, H, 1, t, &got));
+  tvt_assert_ok(ctx, tv_image_create(ctx, W, H, 1, t, &got2));
+  tvt_fill_random(s, 23 + (uint64_t)_i);
+  for (int ki = 0; ki < 7; ki++)
+    for (int b = 0; b < 4; b++)
+      for (int op = TV_MORPH_OPEN; op <= TV_MORPH_BLACKHAT; op++) {
+        ref_morph(ctx, s, want, (tv_morph_op)op, ks[ki][0], ks[ki][1], borders[b], bvals[b]);
+        for (int thr = 1; thr <= 3; thr++) {
+          tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, thr));
+          tvt_assert_ok(ctx, tv_morphology(ctx, s, got, (tv_morph_op)op, ks[ki][0], ks[ki][1],
+                                           borders[b], bvals[b]));
+          ck_assert_msg(tvt_images_equal(got, want), "type %d op %d k %dx%d border %d thr %d", t,
+                        op, ks[ki][0], ks[ki][1], b, thr);
+          tvt_assert_ok(ctx, tv_image_copy(ctx, s, got2));
+          tvt_assert_ok(ctx, tv_morphology(ctx, got2, got2, (tv_morph_op)op, ks[ki][0], ks[ki][1],
+                                           borders[b], bvals[b]));
+          ck_assert_msg(tvt_images_equal(got2, want),
+                        "in place: type %d op %d k %dx%d border %d thr %d", t, op, ks[ki][0],
+                        ks[ki][1], b, thr);
+        }
+      }
+  tv_image_destroy(s);
+  tv_image_destroy(want);
+  tv_image_destroy(got);
+  tv_image_destroy(got2);
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
 /* Images smaller than the kernel, one pixel wide or high. */
 START_TEST(public_tiny) {
   tv_ctx *ctx = tvt_ctx();
@@ -310,6 +354,7 @@ static Suite *morph_suite(void) {
   tcase_add_test(tc, variants_match_scalar);
   tcase_add_loop_test(tc, public_small, 0, 3);
   tcase_add_loop_test(tc, public_big, 0, 3);
+  tcase_add_loop_test(tc, public_fused_tall, 0, 3);
   tcase_add_test(tc, public_tiny);
   tcase_add_test(tc, bad_input);
   suite_add_tcase(s, tc);

@@ -147,8 +147,8 @@ TV_API tv_status tv_morphology(tv_ctx *ctx, const tv_image *src, tv_image *dst, 
 /* ---- median (1-channel u8 or u16; REPLICATE border, as cv::medianBlur) ------------------------
  */
 
-/* Median over ksize x ksize, ksize odd 3..255: sorting networks for 3 and 5, a histogram method
- * whose cost does not depend on ksize above. Equals cv::medianBlur. */
+/* Median over ksize x ksize, ksize odd 3..255: selection networks for 3, 5 and 7, a histogram
+ * method whose cost does not depend on ksize above. Equals cv::medianBlur. */
 TV_API tv_status tv_median(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t ksize);
 
 /* ---- thresholds (1-channel; dst same type as src unless said) ---------------------------------

@@ -1,4 +1,4 @@
-/* Median filter: selection networks of vector min/max for 3x3 and 5x5, histograms above.
+/* Median filter: selection networks of vector min/max for 3x3, 5x5 and 7x7, histograms above.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 
@@ -27,17 +27,35 @@ typedef struct tvi_median_job {
 
 static size_t tvi_median_round64(size_t n) { return (n + 63) & ~(size_t)63; }
 
-/* 3x3 and 5x5: per output row, the n source rows (REPLICATE) sorted column by column into n
+/* 3x3: two output rows per step from four source rows (REPLICATE), straight from the image; an
+ * odd last row of the band writes its partner into scratch. */
+static void tvi_median_3_band(void *arg, int32_t y0, int32_t y1, int worker) {
+  const tvi_median_job *j = arg;
+  uint8_t *ws = j->scratch + (size_t)worker * j->scratch_bytes;
+  const int32_t h = j->src->height;
+  for (int32_t y = y0; y < y1; y += 2) {
+    const void *rows[4];
+    for (int32_t i = 0; i < 4; i++) {
+      int32_t sy = y - 1 + i;
+      sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
+      rows[i] = tvi_row(j->src, sy);
+    }
+    void *d1 = y + 1 < y1 ? tvi_row(j->dst, y + 1) : (void *)ws;
+    j->k->med3[j->ti](rows, tvi_row(j->dst, y), d1, (size_t)j->src->width);
+  }
+}
+
+/* 5x5 and 7x7: per output row, the n source rows (REPLICATE) sorted column by column into n
  * rows with r = n / 2 replicated samples on each side, then the selection network. */
 static void tvi_median_net_band(void *arg, int32_t y0, int32_t y1, int worker) {
   const tvi_median_job *j = arg;
   uint8_t *ws = j->scratch + (size_t)worker * j->scratch_bytes;
   const int32_t n = j->ksize, r = n / 2, h = j->src->height, w = j->src->width;
-  const int si = n == 3 ? 0 : 1;
+  const int si = n == 5 ? 0 : 1;
   const size_t es = j->es;
-  const void *rows[5];
-  void *out[5];
-  const void *sorted[5];
+  const void *rows[7];
+  void *out[7];
+  const void *sorted[7];
   for (int32_t i = 0; i < n; i++) {
     out[i] = ws + (size_t)i * j->rowb + (size_t)r * es;
     sorted[i] = ws + (size_t)i * j->rowb;
@@ -92,7 +110,9 @@ tv_status tv_median(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t ksi
   job.ti = src->type == TV_U8 ? 0 : 1;
   job.es = (size_t)tv_pixel_size((tv_pixel_type)src->type);
   int32_t band = 0;
-  if (ksize <= 5) {
+  if (ksize == 3) {
+    job.scratch_bytes = tvi_median_round64((size_t)w * job.es);
+  } else if (ksize <= 7) {
     job.rowb = tvi_median_round64(((size_t)w + (size_t)ksize) * job.es);
     job.scratch_bytes = job.rowb * (size_t)ksize;
   } else {
@@ -109,7 +129,9 @@ tv_status tv_median(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t ksi
   job.scratch = tvi_aligned_alloc(total);
   if (!job.scratch)
     return TVI_ERR(ctx, TV_ERR_NOMEM, "cannot allocate %zu bytes of scratch", total);
-  if (ksize <= 5)
+  if (ksize == 3)
+    tvi_for_bands(ctx, h, 0, tvi_row_bytes(src), tvi_median_3_band, &job);
+  else if (ksize <= 7)
     tvi_for_bands(ctx, h, 0, tvi_row_bytes(src), tvi_median_net_band, &job);
   else
     tvi_for_bands(ctx, h, band, tvi_row_bytes(src), tvi_median_hist_band, &job);

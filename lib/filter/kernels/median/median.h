@@ -1,4 +1,5 @@
-/* The median kernel family: sorting networks of vector min/max for 3x3 and 5x5, histograms above.
+/* The median kernel family: selection networks of vector min/max for 3x3, 5x5 and 7x7, histograms
+ * above.
  * SPDX-License-Identifier: Apache-2.0 */
 #ifndef TVI_MEDIAN_H
 #define TVI_MEDIAN_H
@@ -6,15 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Sample type index of the tables: 0 u8, 1 u16; size index: 0 for 3x3, 1 for 5x5.
- * colsort: out[0..n) = rows[0..n) sorted sample by sample (n = 3 or 5), w samples each; out
- *          must not overlap rows.
+/* Sample type index of the tables: 0 u8, 1 u16; size index of colsort and row: 0 for 5x5, 1 for
+ * 7x7 (n = 5 or 7).
+ * med3:    the 3x3 median of two output rows (REPLICATE border): d0[i] from rows[0..2], d1[i] from
+ *          rows[1..3], over columns i - 1 .. i + 1 clamped to [0, w); w samples each. The row
+ *          pointers already carry the vertical border; d0 and d1 must not overlap the rows.
+ * colsort: out[0..n) = rows[0..n) sorted sample by sample, w samples each; out must not overlap
+ *          rows.
  * row:     dst[i] = median of the n x n samples s[r][i + c] (r, c < n), where s holds n rows of
  *          w + n - 1 samples, each column sorted (s[0] smallest) as colsort leaves them.
  * hist:    the median over ksize x ksize (odd, 3..255) of a REPLICATE-bordered image for output
  *          rows [y0, y1): src rows start at src with stride bytes between them, the image is
  *          w x h; dst rows likewise. scratch holds tvi_median_hist_scratch(w, ksize) bytes. */
 typedef struct tvi_median_kernels {
+  void (*med3[2])(const void *const *rows, void *d0, void *d1, size_t w);
   void (*colsort[2][2])(const void *const *rows, void *const *out, size_t w);
   void (*row[2][2])(const void *const *s, void *dst, size_t w);
   void (*hist[2])(const void *src, int64_t stride, void *dst, int64_t dst_stride, int32_t w,
@@ -33,16 +39,13 @@ void tvi_median_hist_u16_scalar(const void *src, int64_t stride, void *dst, int6
                                 void *scratch);
 
 /* Selection networks for the median of n x n samples whose n columns are already sorted: sample
- * (column c, rank r) is p[c * n + r]. Generated from Batcher's odd-even merge sort of 16 / 32
- * inputs with the comparators that never act on sorted columns removed and the rest pruned to
- * those the middle output depends on; checked on every 0-1 input with sorted columns (which
- * proves them for all inputs). S(a, b): p[a], p[b] = min, max; L(a, b): p[a] = min only;
- * H(a, b): p[b] = max only. The median is p[4] and p[12]. */
+ * (column c, rank r) is p[c * n + r]. Generated from Batcher's odd-even merge sort of 32 / 64
+ * inputs (the n x n samples, the rest +infinity) with the comparators that never act on sorted
+ * columns removed and the rest pruned to those the middle output depends on; checked on every 0-1
+ * input with sorted columns (which proves them for all inputs). S(a, b): p[a], p[b] = min, max;
+ * L(a, b): p[a] = min only; H(a, b): p[b] = max only. The median is p[12] (5x5) and p[21]
+ * (7x7). */
 // clang-format off
-#define TVI_MEDIAN9_NET(S, L, H) \
-  S(2, 3) S(0, 2) S(4, 6) S(5, 7) S(1, 2) S(5, 6) H(0, 4) S(1, 5) \
-  L(2, 6) L(3, 7) S(2, 4) L(3, 5) H(1, 2) S(3, 4) L(4, 8) H(2, 4) \
-  H(3, 4)
 #define TVI_MEDIAN25_NET(S, L, H) \
   S(4, 5) S(14, 15) S(5, 7) S(8, 10) S(9, 11) S(12, 14) S(5, 6) S(9, 10) \
   S(13, 14) S(0, 4) S(1, 5) S(2, 6) S(8, 12) S(10, 14) S(11, 15) S(16, 20) \
@@ -55,9 +58,36 @@ void tvi_median_hist_u16_scalar(const void *src, int64_t stride, void *dst, int6
   H(1, 17) H(2, 18) H(3, 19) H(4, 20) H(5, 21) L(6, 22) L(7, 23) L(8, 24) \
   H(8, 16) H(9, 17) L(10, 18) L(11, 19) L(12, 20) L(13, 21) H(6, 10) H(7, 11) \
   L(12, 16) L(13, 17) H(10, 12) L(11, 13) H(11, 12)
+#define TVI_MEDIAN49_NET(S, L, H) \
+  S(0, 7) S(1, 8) S(2, 9) S(3, 10) S(4, 11) S(5, 12) S(6, 13) S(14, 21) S(15, 22) S(16, 23) \
+  S(17, 24) S(18, 25) S(19, 26) S(20, 27) S(28, 35) S(29, 36) S(30, 37) S(31, 38) S(32, 39) \
+  S(33, 40) S(34, 41) S(4, 7) S(5, 8) S(6, 9) S(18, 21) S(19, 22) S(20, 23) S(32, 35) S(33, 36) \
+  S(34, 37) S(2, 4) S(3, 5) S(6, 7) S(10, 8) S(9, 11) S(16, 18) S(17, 19) S(20, 21) S(24, 22) \
+  S(23, 25) S(30, 32) S(31, 33) S(34, 35) S(38, 36) S(37, 39) S(1, 2) S(3, 4) S(5, 6) S(10, 7) \
+  S(8, 9) S(12, 11) S(15, 16) S(17, 18) S(19, 20) S(24, 21) S(22, 23) S(26, 25) S(29, 30) \
+  S(31, 32) S(33, 34) S(38, 35) S(36, 37) S(40, 39) S(0, 14) S(1, 15) S(2, 16) S(3, 17) S(4, 18) \
+  S(5, 19) S(6, 20) S(10, 24) S(7, 21) S(8, 22) S(9, 23) S(12, 26) S(11, 25) S(13, 27) S(28, 42) \
+  S(29, 43) S(30, 44) S(31, 45) S(32, 46) S(33, 47) S(34, 48) S(7, 14) S(8, 15) S(9, 16) \
+  S(12, 17) S(11, 18) S(13, 19) S(35, 42) S(36, 43) S(37, 44) S(40, 45) S(39, 46) S(41, 47) \
+  S(4, 7) S(5, 8) S(6, 9) S(10, 12) S(11, 14) S(13, 15) S(20, 16) S(24, 17) S(18, 21) S(19, 22) \
+  S(32, 35) S(33, 36) S(34, 37) S(38, 40) S(39, 42) S(41, 43) S(48, 44) S(2, 4) S(3, 5) S(6, 7) \
+  S(10, 8) S(9, 11) S(12, 13) S(20, 14) S(24, 15) S(16, 18) S(17, 19) S(23, 21) S(26, 22) \
+  S(30, 32) S(31, 33) S(34, 35) S(38, 36) S(37, 39) S(40, 41) S(48, 42) S(45, 43) S(44, 46) \
+  S(1, 2) S(3, 4) S(5, 6) S(10, 7) S(8, 9) S(12, 11) S(13, 20) S(24, 14) S(15, 16) S(17, 18) \
+  S(19, 23) S(26, 21) S(22, 25) S(29, 30) S(31, 32) S(33, 34) S(38, 35) S(36, 37) S(40, 39) \
+  S(41, 48) S(45, 42) S(43, 44) S(47, 46) H(0, 28) H(1, 29) H(2, 30) H(3, 31) H(4, 32) H(5, 33) \
+  H(6, 34) H(10, 38) H(7, 35) H(8, 36) H(9, 37) H(12, 40) L(11, 39) L(13, 41) L(20, 48) L(24, 45) \
+  L(14, 42) L(15, 43) L(16, 44) L(17, 47) L(18, 46) H(14, 28) H(15, 29) H(16, 30) H(17, 31) \
+  L(18, 32) L(19, 33) L(23, 34) L(26, 38) L(21, 35) L(22, 36) L(25, 37) L(27, 40) H(11, 18) \
+  H(13, 19) H(20, 23) H(24, 26) L(21, 28) L(22, 29) L(25, 30) L(27, 31) H(18, 21) H(19, 22) \
+  L(23, 25) L(26, 27) H(23, 21) L(26, 22) H(26, 21)
 // clang-format on
-#define TVI_SORT3_NET(S) S(0, 1) S(1, 2) S(0, 1)
 #define TVI_SORT5_NET(S) S(0, 1) S(3, 4) S(2, 4) S(2, 3) S(0, 3) S(0, 2) S(1, 4) S(1, 3) S(1, 2)
+// clang-format off
+#define TVI_SORT7_NET(S) \
+  S(0, 6) S(2, 3) S(4, 5) S(0, 2) S(1, 4) S(3, 6) S(0, 1) S(2, 5) S(3, 4) S(1, 2) S(4, 6) S(2, 3) \
+  S(4, 5) S(1, 2) S(3, 4) S(5, 6)
+// clang-format on
 
 extern const tvi_median_kernels tvi_median_scalar;
 extern const tvi_median_kernels tvi_median_sse4;

@@ -39,9 +39,10 @@
 #include "median_tmpl.h"
 
 const tvi_median_kernels tvi_median_neon = {
-    {{tvi_median_colsort3_u8_neon, tvi_median_colsort5_u8_neon},
-     {tvi_median_colsort3_u16_neon, tvi_median_colsort5_u16_neon}},
-    {{tvi_median_row3_u8_neon, tvi_median_row5_u8_neon},
-     {tvi_median_row3_u16_neon, tvi_median_row5_u16_neon}},
+    {tvi_median_med3_u8_neon, tvi_median_med3_u16_neon},
+    {{tvi_median_colsort5_u8_neon, tvi_median_colsort7_u8_neon},
+     {tvi_median_colsort5_u16_neon, tvi_median_colsort7_u16_neon}},
+    {{tvi_median_row5_u8_neon, tvi_median_row7_u8_neon},
+     {tvi_median_row5_u16_neon, tvi_median_row7_u16_neon}},
     {tvi_median_hist_u8_scalar, tvi_median_hist_u16_scalar},
 };

@@ -146,9 +146,10 @@ void tvi_median_hist_u16_scalar(const void *src, int64_t stride, void *dst, int6
 }
 
 const tvi_median_kernels tvi_median_scalar = {
-    {{tvi_median_colsort3_u8_scalar, tvi_median_colsort5_u8_scalar},
-     {tvi_median_colsort3_u16_scalar, tvi_median_colsort5_u16_scalar}},
-    {{tvi_median_row3_u8_scalar, tvi_median_row5_u8_scalar},
-     {tvi_median_row3_u16_scalar, tvi_median_row5_u16_scalar}},
+    {tvi_median_med3_u8_scalar, tvi_median_med3_u16_scalar},
+    {{tvi_median_colsort5_u8_scalar, tvi_median_colsort7_u8_scalar},
+     {tvi_median_colsort5_u16_scalar, tvi_median_colsort7_u16_scalar}},
+    {{tvi_median_row5_u8_scalar, tvi_median_row7_u8_scalar},
+     {tvi_median_row5_u16_scalar, tvi_median_row7_u16_scalar}},
     {tvi_median_hist_u8_scalar, tvi_median_hist_u16_scalar},
 };

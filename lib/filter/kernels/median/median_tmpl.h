@@ -21,23 +21,66 @@
 #define TVI_SL(a, b) q[a] = MSMIN(q[a], q[b]);
 #define TVI_SH(a, b) q[b] = MSMAX(q[a], q[b]);
 
-static void MNAME(colsort3)(const void *const *rows_, void *const *out_, size_t w) {
-  const MT *const *rows = (const MT *const *)rows_;
-  MT *const *out = (MT *const *)out_;
-  size_t i = 0;
-  for (; i + MN <= w; i += MN) {
-    MV p[3];
-    for (int r = 0; r < 3; r++) p[r] = ML(rows[r] + i);
-    TVI_SORT3_NET(TVI_VS)
-    for (int r = 0; r < 3; r++) MS(out[r] + i, p[r]);
+/* 3x3: with each column sorted (lo <= md <= hi), the median of the nine is the median of
+ * max(lo), med(md) and min(hi) over the three columns. Two output rows share the sort of their
+ * two middle rows. */
+#define TVI_MED3S(a, b, c) MSMAX(MSMIN(a, b), MSMIN(MSMAX(a, b), c))
+#define TVI_MED3V(a, b, c) MMAX(MMIN(a, b), MMIN(MMAX(a, b), c))
+
+static MT MNAME(med3_at)(const MT *const *r, size_t x, size_t w) {
+  const size_t xs[3] = {x > 0 ? x - 1 : 0, x, x + 1 < w ? x + 1 : w - 1};
+  MT lo[3], hi[3], md[3];
+  for (int o = 0; o < 3; o++) {
+    const MT a = r[0][xs[o]], b = r[1][xs[o]], c = r[2][xs[o]];
+    lo[o] = MSMIN(MSMIN(a, b), c);
+    hi[o] = MSMAX(MSMAX(a, b), c);
+    md[o] = TVI_MED3S(a, b, c);
   }
-  for (; i < w; i++) {
-    MT q[3];
-    for (int r = 0; r < 3; r++) q[r] = rows[r][i];
-    TVI_SORT3_NET(TVI_SS)
-    for (int r = 0; r < 3; r++) out[r][i] = q[r];
-  }
+  return TVI_MED3S(MSMAX(MSMAX(lo[0], lo[1]), lo[2]), TVI_MED3S(md[0], md[1], md[2]),
+                   MSMIN(MSMIN(hi[0], hi[1]), hi[2]));
 }
+
+static void MNAME(med3)(const void *const *rows_, void *d0_, void *d1_, size_t w) {
+  const MT *const *r = (const MT *const *)rows_;
+  MT *d0 = d0_, *d1 = d1_;
+  if (w < MN + 2) {
+    for (size_t x = 0; x < w; x++) {
+      d0[x] = MNAME(med3_at)(r, x, w);
+      d1[x] = MNAME(med3_at)(r + 1, x, w);
+    }
+    return;
+  }
+  /* Vectors over columns [1, w - 1), the last one overlapping the one before. */
+  for (size_t x = 1;;) {
+    MV lo0[3], hi0[3], lo1[3], hi1[3], m0[3], m1[3];
+    for (int o = 0; o < 3; o++) {
+      const size_t c = x - 1 + (size_t)o;
+      const MV a = ML(r[0] + c), b = ML(r[1] + c), e = ML(r[2] + c), f = ML(r[3] + c);
+      const MV bl = MMIN(b, e), bh = MMAX(b, e);
+      const MV ta = MMAX(a, bl), tf = MMAX(f, bl);
+      lo0[o] = MMIN(a, bl);
+      m0[o] = MMIN(ta, bh);
+      hi0[o] = MMAX(ta, bh);
+      lo1[o] = MMIN(f, bl);
+      m1[o] = MMIN(tf, bh);
+      hi1[o] = MMAX(tf, bh);
+    }
+    const MV l0 = MMAX(MMAX(lo0[0], lo0[1]), lo0[2]), h0 = MMIN(MMIN(hi0[0], hi0[1]), hi0[2]);
+    const MV l1 = MMAX(MMAX(lo1[0], lo1[1]), lo1[2]), h1 = MMIN(MMIN(hi1[0], hi1[1]), hi1[2]);
+    MS(d0 + x, TVI_MED3V(l0, TVI_MED3V(m0[0], m0[1], m0[2]), h0));
+    MS(d1 + x, TVI_MED3V(l1, TVI_MED3V(m1[0], m1[1], m1[2]), h1));
+    if (x == w - 1 - MN) break;
+    x += MN;
+    if (x > w - 1 - MN) x = w - 1 - MN;
+  }
+  d0[0] = MNAME(med3_at)(r, 0, w);
+  d1[0] = MNAME(med3_at)(r + 1, 0, w);
+  d0[w - 1] = MNAME(med3_at)(r, w - 1, w);
+  d1[w - 1] = MNAME(med3_at)(r + 1, w - 1, w);
+}
+
+#undef TVI_MED3S
+#undef TVI_MED3V
 
 static void MNAME(colsort5)(const void *const *rows_, void *const *out_, size_t w) {
   const MT *const *rows = (const MT *const *)rows_;
@@ -54,26 +97,6 @@ static void MNAME(colsort5)(const void *const *rows_, void *const *out_, size_t 
     for (int r = 0; r < 5; r++) q[r] = rows[r][i];
     TVI_SORT5_NET(TVI_SS)
     for (int r = 0; r < 5; r++) out[r][i] = q[r];
-  }
-}
-
-static void MNAME(row3)(const void *const *s_, void *dst_, size_t w) {
-  const MT *const *s = (const MT *const *)s_;
-  MT *dst = dst_;
-  size_t i = 0;
-  for (; i + MN <= w; i += MN) {
-    MV p[9];
-    for (int c = 0; c < 3; c++)
-      for (int r = 0; r < 3; r++) p[c * 3 + r] = ML(s[r] + i + c);
-    TVI_MEDIAN9_NET(TVI_VS, TVI_VL, TVI_VH)
-    MS(dst + i, p[4]);
-  }
-  for (; i < w; i++) {
-    MT q[9];
-    for (int c = 0; c < 3; c++)
-      for (int r = 0; r < 3; r++) q[c * 3 + r] = s[r][i + c];
-    TVI_MEDIAN9_NET(TVI_SS, TVI_SL, TVI_SH)
-    dst[i] = q[4];
   }
 }
 
@@ -94,6 +117,44 @@ static void MNAME(row5)(const void *const *s_, void *dst_, size_t w) {
       for (int r = 0; r < 5; r++) q[c * 5 + r] = s[r][i + c];
     TVI_MEDIAN25_NET(TVI_SS, TVI_SL, TVI_SH)
     dst[i] = q[12];
+  }
+}
+
+static void MNAME(colsort7)(const void *const *rows_, void *const *out_, size_t w) {
+  const MT *const *rows = (const MT *const *)rows_;
+  MT *const *out = (MT *const *)out_;
+  size_t i = 0;
+  for (; i + MN <= w; i += MN) {
+    MV p[7];
+    for (int r = 0; r < 7; r++) p[r] = ML(rows[r] + i);
+    TVI_SORT7_NET(TVI_VS)
+    for (int r = 0; r < 7; r++) MS(out[r] + i, p[r]);
+  }
+  for (; i < w; i++) {
+    MT q[7];
+    for (int r = 0; r < 7; r++) q[r] = rows[r][i];
+    TVI_SORT7_NET(TVI_SS)
+    for (int r = 0; r < 7; r++) out[r][i] = q[r];
+  }
+}
+
+static void MNAME(row7)(const void *const *s_, void *dst_, size_t w) {
+  const MT *const *s = (const MT *const *)s_;
+  MT *dst = dst_;
+  size_t i = 0;
+  for (; i + MN <= w; i += MN) {
+    MV p[49];
+    for (int c = 0; c < 7; c++)
+      for (int r = 0; r < 7; r++) p[c * 7 + r] = ML(s[r] + i + c);
+    TVI_MEDIAN49_NET(TVI_VS, TVI_VL, TVI_VH)
+    MS(dst + i, p[21]);
+  }
+  for (; i < w; i++) {
+    MT q[49];
+    for (int c = 0; c < 7; c++)
+      for (int r = 0; r < 7; r++) q[c * 7 + r] = s[r][i + c];
+    TVI_MEDIAN49_NET(TVI_SS, TVI_SL, TVI_SH)
+    dst[i] = q[21];
   }
 }
 

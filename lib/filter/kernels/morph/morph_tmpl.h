@@ -10,6 +10,12 @@ static void MNAME(vred)(const void *const *rows_, int n, void *dst_, size_t w) {
   const MT *const *rows = (const MT *const *)rows_;
   MT *dst = dst_;
   size_t i = 0;
+  if (n == 3) { /* the common 3-row window, its row pointers held in registers */
+    const MT *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
+    for (; i + MN <= w; i += MN) MS(dst + i, MOP(MOP(ML(r0 + i), ML(r1 + i)), ML(r2 + i)));
+    for (; i < w; i++) dst[i] = MSOP(MSOP(r0[i], r1[i]), r2[i]);
+    return;
+  }
   for (; i + 2 * MN <= w; i += 2 * MN) {
     MV a = ML(rows[0] + i), b = ML(rows[0] + i + MN);
     for (int r = 1; r < n; r++) {
