@@ -374,6 +374,36 @@ int main(int argc, char **argv) {
     }
     inputs.push_back(in);
   }
+  // TVB_NN_LAYERS=1: only the per-layer CPU times of tubevision's engine (AUTO), batch 1, with the
+  // whole net's CPU time; quick to rerun while tuning kernels.
+  if (std::getenv("TVB_NN_LAYERS") && std::atoi(std::getenv("TVB_NN_LAYERS")) > 0) {
+    size_t li = 0;
+    for (const net_spec &s : specs()) {
+      const std::vector<float> &in = inputs[li++];
+      std::vector<float> w = read_floats(netdir + "/" + s.name + ".bin");
+      tv_net fast;
+      if (!fast.build(ctx, s, w, TVI_CONV_AUTO)) return 1;
+      for (int batch : {1, 16}) {
+        fast.plan_memory(ctx, batch);
+        std::vector<float> lin(fast.a.size(), 0.25f), lout(fast.a.size());
+        timing2 tn = measure2([&] { (void)fast.run(ctx, in.data()); }, batch == 1 ? 30 : 3);
+        std::printf("%-10s batch %2d  net %8.3f ms cpu %6.1f GFLOP/s\n", s.name.c_str(), batch,
+                    tn.cpu_s * 1e3, fast.total_flops * batch / tn.cpu_s * 1e-9);
+        for (size_t i = 0; i < fast.plans.size(); i++) {
+          timing2 tl = measure2([&] { fast.run_layer(ctx, i, lin.data(), lout.data()); },
+                                batch == 1 ? 30 : 3);
+          const tvi_conv_params *p = tvi_conv_plan_params(fast.plans[i]);
+          const double f = fast.flops[i] * batch;
+          std::printf("  L%zu %3d->%-3d k%d s%d %4dx%-4d %-20s %8.3f ms %6.1f GFLOP/s %5.1f%%\n", i,
+                      p->cin, p->cout, p->kh, p->stride_h, fast.in_h[i], fast.in_w[i],
+                      tvi_conv_algorithm(fast.plans[i]), tl.cpu_s * 1e3, f / tl.cpu_s * 1e-9,
+                      100.0 * f / tl.cpu_s * 1e-9 / kPeak1);
+        }
+      }
+    }
+    tv_ctx_destroy(ctx);
+    return 0;
+  }
   torch_child torch;
   if (!torch.start(netdir)) std::printf("# PyTorch (bench/nn/bench_torch.py) did not start\n");
   const int rounds = std::getenv("TVB_NN_ROUNDS") ? std::atoi(std::getenv("TVB_NN_ROUNDS")) : 3;

@@ -295,11 +295,22 @@ START_TEST(variants_match_reference) {
         act.lo = -0.5f;
         act.hi = 0.5f;
       }
+      /* Every 4th trial continues a sum (bias NULL: start from out's values), every 5th stores
+       * without the activation (act NULL). */
+      const int cont = trial % 4 == 3, noact = trial % 5 == 4;
       for (int64_t i = 0; i < R * ldo + GUARD; i++) out[i] = -777.0f;
-      k->fn(in + 0, offs, nk, w, bias, out, ldo, ntiles, &act);
+      float *start = malloc((size_t)R * ntiles * T * sizeof(float));
+      ck_assert(start);
+      for (int32_t r = 0; r < R; r++)
+        for (int32_t i = 0; i < ntiles * T; i++) {
+          start[r * ntiles * T + i] = cont ? frand(&s) : bias[r];
+          if (cont) out[r * ldo + i] = start[r * ntiles * T + i];
+        }
+      if (noact) act = (tvi_convdir_act){1.0f, -INFINITY, INFINITY};
+      k->fn(in + 0, offs, nk, w, cont ? NULL : bias, out, ldo, ntiles, noact ? NULL : &act);
       for (int32_t r = 0; r < R; r++) {
         for (int32_t i = 0; i < ntiles * T; i++) {
-          double acc = bias[r], mag = fabs(bias[r]);
+          double acc = start[r * ntiles * T + i], mag = fabs(acc);
           for (int32_t kk = 0; kk < nk; kk++) {
             acc += (double)w[kk * R + r] * in[offs[kk] + i];
             mag += fabs((double)w[kk * R + r] * in[offs[kk] + i]);
@@ -313,6 +324,7 @@ START_TEST(variants_match_reference) {
         for (int64_t i = ntiles * T; i < ldo; i++) ck_assert(out[r * ldo + i] == -777.0f);
       }
       for (int64_t i = R * ldo; i < R * ldo + GUARD; i++) ck_assert(out[i] == -777.0f);
+      free(start);
       free(in);
       free(w);
       free(bias);

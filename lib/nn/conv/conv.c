@@ -593,7 +593,6 @@ static void tvi_direct_chunk(void *arg, int64_t task, int worker) {
  * on the convdir tiles, output transform, bias and activation into the NCHW output. */
 static void tvi_wino_chunk(void *arg, int64_t task, int worker) {
   static const float zeros[64] = {0};
-  static const tvi_convdir_act none = {1.0f, -INFINITY, INFINITY};
   const tvi_conv_job *j = arg;
   const tvi_conv_plan *plan = j->plan;
   const tvi_conv_params *p = &plan->p;
@@ -613,7 +612,7 @@ static void tvi_wino_chunk(void *arg, int64_t task, int worker) {
     for (int32_t b = 0; b < L->nblocks; b++)
       dk->fn(V + (int64_t)xi * cin * Q, offs, cin,
              plan->w + (((int64_t)xi * L->nblocks + b) * cin) * R, zeros,
-             M + ((int64_t)xi * coutp + (int64_t)b * R) * Q, Q, L->tiles, &none);
+             M + ((int64_t)xi * coutp + (int64_t)b * R) * Q, Q, L->tiles, NULL);
   const int64_t q0 = chunk * Q;
   const int64_t q1 = q0 + Q < L->lq ? q0 + Q : L->lq;
   const int64_t ohw = (int64_t)L->oh * L->ow;

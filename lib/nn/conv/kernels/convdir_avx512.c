@@ -30,11 +30,6 @@ enum { R = 8, T = 48 };
 #define ROW_STORE(r)                                                                               \
   do {                                                                                             \
     float *o = out + (r)*ldo;                                                                      \
-    if (act) {                                                                                     \
-      c##r##0 = tvi_act16(c##r##0, slope, lo, hi);                                                 \
-      c##r##1 = tvi_act16(c##r##1, slope, lo, hi);                                                 \
-      c##r##2 = tvi_act16(c##r##2, slope, lo, hi);                                                 \
-    }                                                                                              \
     _mm512_storeu_ps(o, c##r##0);                                                                  \
     _mm512_storeu_ps(o + 16, c##r##1);                                                             \
     _mm512_storeu_ps(o + 32, c##r##2);                                                             \
@@ -55,11 +50,25 @@ static inline __m512 tvi_act16(__m512 x, __m512 slope, __m512 lo, __m512 hi) {
   return _mm512_min_ps(_mm512_max_ps(x, lo), hi);
 }
 
+/* The activation over rows of a block of tiles, after their sums are stored: kept out of the tile
+ * loop (and out of line) so that its constants are not held in registers there. The 24
+ * accumulators, 3 inputs and a broadcast need 28 of the 32 zmm registers; holding the activation's
+ * constants as well made the compiler spill the inputs to the stack in the inner loop. */
+static __attribute__((noinline)) void tvi_convdir_act_avx512(float *out, int64_t ldo, int32_t n,
+                                                             const tvi_convdir_act *act) {
+  const __m512 slope = _mm512_set1_ps(act->slope), lo = _mm512_set1_ps(act->lo),
+               hi = _mm512_set1_ps(act->hi);
+  for (int32_t r = 0; r < R; r++)
+    for (int32_t i = 0; i < n; i += 16) {
+      float *o = out + r * ldo + i;
+      _mm512_storeu_ps(o, tvi_act16(_mm512_loadu_ps(o), slope, lo, hi));
+    }
+}
+
 static void tvi_convdir_f32_avx512(const float *in, const int32_t *offs, int32_t nk, const float *w,
                                    const float *bias, float *out, int64_t ldo, int32_t ntiles,
                                    const tvi_convdir_act *act) {
-  const __m512 slope = _mm512_set1_ps(act ? act->slope : 1.0f),
-               lo = _mm512_set1_ps(act ? act->lo : 0.0f), hi = _mm512_set1_ps(act ? act->hi : 0.0f);
+  float *const out0 = out;
   for (int32_t t = 0; t < ntiles; t++, in += T, out += T) {
     ALL_ROWS(ROW_DECL);
     ALL_ROWS(ROW_INIT);
@@ -72,6 +81,7 @@ static void tvi_convdir_f32_avx512(const float *in, const int32_t *offs, int32_t
     }
     ALL_ROWS(ROW_STORE);
   }
+  if (act) tvi_convdir_act_avx512(out0, ldo, ntiles * T, act);
 }
 
 static void tvi_wino_in_f32_avx512(const float *d, int64_t plane, int32_t wq, float *v, int64_t ldv,
