@@ -1,5 +1,5 @@
 // Benchmark of the statistics against OpenCV: minMaxLoc, meanStdDev and calcHist on 4096 x 4096
-// u8 and u16 frames, with agreement checks.
+// u8 and u16 frames (and the u8 histogram of pure noise), with agreement checks.
 // SPDX-License-Identifier: Apache-2.0
 #include <cmath>
 #include <opencv2/core.hpp>
@@ -49,6 +49,18 @@ int main() {
     double hd = 0;
     for (int i = 0; i < nb; i++) hd = std::max(hd, std::fabs((double)h[i] - ch.at<float>(i)));
     bad |= tvb::agreement(std::string("histogram ") + tn, hd);
+    if (depth == CV_8U) { // the same on pure noise (no runs of equal samples)
+      cv::Mat r(H, W, depth);
+      tvb::fill(r, 7, false);
+      tv_image tr = tvb::wrap(r);
+      bad |= !tvb::compare(
+          ctx, "histogram 256 noise", tn, mp, bytes,
+          [&] { return tv_histogram(ctx, &tr, h.data(), nb); },
+          [&] { cv::calcHist(&r, 1, channels, cv::Mat(), ch, 1, sizes, ranges); });
+      hd = 0;
+      for (int i = 0; i < nb; i++) hd = std::max(hd, std::fabs((double)h[i] - ch.at<float>(i)));
+      bad |= tvb::agreement(std::string("histogram noise ") + tn, hd);
+    }
   }
   tv_ctx_destroy(ctx);
   return bad;

@@ -222,6 +222,50 @@ START_TEST(public_every_cap) {
 }
 END_TEST
 
+/* tv_image_convert u16 -> u8 on an image larger than the last-level cache (36 MB of source and
+ * destination), as a view with an odd width and a stride that misaligns the rows: every SIMD cap
+ * and 1 or 2 threads give the scalar result, and the bytes around the view stay untouched. */
+START_TEST(public_large) {
+  tv_ctx *ctx = tvt_ctx();
+  tv_image *S = NULL, *D = NULL, *s = NULL, *d = NULL, *ref = NULL;
+  tvt_assert_ok(ctx, tv_image_create(ctx, 4103, 2900, 1, TV_U16, &S));
+  tvt_assert_ok(ctx, tv_image_create(ctx, 4105, 2900, 1, TV_U8, &D));
+  tvt_assert_ok(ctx, tv_image_create(ctx, 4101, 2898, 1, TV_U8, &ref));
+  tvt_fill_random(S, 5);
+  tvt_assert_ok(ctx, tv_image_view(ctx, S, 1, 1, 4101, 2898, &s));
+  tvt_assert_ok(ctx, tv_image_view(ctx, D, 3, 1, 4101, 2898, &d));
+  tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_SIMD_CAP, TV_ISA_SCALAR));
+  tvt_assert_ok(ctx, tv_image_convert(ctx, s, ref, 1.0 / 257.0, 0.0));
+  for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
+    if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+    for (int th = 1; th <= 2; th++) {
+      tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, th));
+      memset(D->data, 0x5a, (size_t)D->stride * (size_t)D->height);
+      tvt_assert_ok(ctx, tv_image_convert(ctx, s, d, 1.0 / 257.0, 0.0));
+      for (int32_t y = 0; y < D->height; y++) {
+        const uint8_t *row = (const uint8_t *)D->data + (size_t)y * (size_t)D->stride;
+        for (int32_t x = 0; x < D->width; x++) {
+          const int inside = y >= 1 && y < 2899 && x >= 3 && x < 3 + 4101;
+          const uint8_t want =
+              inside ? ((const uint8_t *)
+                            ref->data)[(size_t)(y - 1) * (size_t)ref->stride + (size_t)(x - 3)]
+                     : 0x5a;
+          if (row[x] != want)
+            ck_abort_msg("cap %d threads %d: byte (%d, %d) is %d, %d expected", cap, th, x, y,
+                         row[x], want);
+        }
+      }
+    }
+  }
+  tv_image_destroy(d);
+  tv_image_destroy(s);
+  tv_image_destroy(ref);
+  tv_image_destroy(D);
+  tv_image_destroy(S);
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
 static Suite *convert_suite(void) {
   Suite *s = suite_create("convert_kernels");
   TCase *tc = tcase_create("convert");
@@ -229,6 +273,7 @@ static Suite *convert_suite(void) {
   tcase_add_test(tc, variants_match_scalar);
   tcase_add_test(tc, fast_path_exact);
   tcase_add_test(tc, public_every_cap);
+  tcase_add_test(tc, public_large);
   suite_add_tcase(s, tc);
   return s;
 }

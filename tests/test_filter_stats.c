@@ -6,7 +6,83 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/filter_internal.h"
+#include "filter/kernels/stats/stats.h"
 #include "testutil.h"
+
+static const struct {
+  tv_isa isa;
+  const tvi_stats_kernels *k;
+  const char *name;
+} table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "filter/kernels/stats/stats.inc"
+#undef TV_KERNEL
+};
+enum { NVARIANTS = sizeof table / sizeof table[0], MAXN = 300 };
+
+/* The u8 sum and histogram kernels of every variant the CPU runs against the scalar reference:
+ * every length up to MAXN (times the channels) at four misalignments, and long rows of 255 that
+ * cross the vector kernels' 32-bit folding points (each input is a heap block of exactly the
+ * samples read, so ASan sees any read past the end). */
+START_TEST(kernels_match_scalar) {
+  int tested = 0;
+  uint64_t seed = 99;
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) {
+      printf("stats: %s not run (CPU level %s)\n", table[v].name, tv_isa_name(tv_cpu_isa()));
+      continue;
+    }
+    const tvi_stats_kernels *k = table[v].k, *r = &tvi_stats_scalar;
+    for (int c = 1; c <= 4; c += (c == 1 ? 2 : 1))
+      for (size_t n = 0; n <= MAXN; n++)
+        for (size_t off = 0; off < 4; off++) {
+          const size_t len = n * (size_t)c + off;
+          uint8_t *buf = malloc(len ? len : 1);
+          ck_assert(buf);
+          for (size_t i = 0; i < len; i++) buf[i] = (uint8_t)(i % 5 == 0 ? 255 : tvt_rand(&seed));
+          int64_t s1[4] = {7, 7, 7, 7}, s2[4] = {7, 7, 7, 7};
+          uint64_t q1[4] = {9, 9, 9, 9}, q2[4] = {9, 9, 9, 9};
+          r->sum_u8(buf + off, n, c, s1, q1);
+          k->sum_u8(buf + off, n, c, s2, q2);
+          for (int j = 0; j < 4; j++)
+            ck_assert_msg(s1[j] == s2[j] && q1[j] == q2[j],
+                          "%s sum_u8 differs at n=%zu c=%d off=%zu channel %d", table[v].name, n, c,
+                          off, j);
+          if (c == 1) {
+            uint32_t h1[TVI_HIST_SUBS * 256] = {0}, h2[TVI_HIST_SUBS * 256] = {0};
+            r->hist_u8(buf + off, n, h1);
+            k->hist_u8(buf + off, n, h2);
+            for (int b = 0; b < 256; b++) {
+              uint64_t t1 = 0, t2 = 0;
+              for (int sub = 0; sub < TVI_HIST_SUBS; sub++)
+                t1 += h1[sub * 256 + b], t2 += h2[sub * 256 + b];
+              ck_assert_msg(t1 == t2, "%s hist_u8 differs at n=%zu off=%zu bin %d", table[v].name,
+                            n, off, b);
+            }
+          }
+          free(buf);
+        }
+    /* Long rows: 255s (the largest squares) past the 32-bit folds of every vector width. */
+    const size_t lens[] = {(size_t)64 * 8192 * 2 + 77, (size_t)16 * 8192 + 15, 4097};
+    for (size_t li = 0; li < 3; li++) {
+      uint8_t *buf = malloc(lens[li]);
+      ck_assert(buf);
+      for (size_t i = 0; i < lens[li]; i++) buf[i] = (uint8_t)(i % 97 == 0 ? tvt_rand(&seed) : 255);
+      int64_t s1[4] = {0}, s2[4] = {0};
+      uint64_t q1[4] = {0}, q2[4] = {0};
+      r->sum_u8(buf, lens[li], 1, s1, q1);
+      k->sum_u8(buf, lens[li], 1, s2, q2);
+      ck_assert_msg(s1[0] == s2[0] && q1[0] == q2[0], "%s sum_u8 differs at n=%zu", table[v].name,
+                    lens[li]);
+      free(buf);
+    }
+    tested++;
+  }
+  ck_assert_int_ge(tested, 1);
+  ck_assert_int_eq(table[NVARIANTS - 1].isa, TV_ISA_SCALAR);
+}
+END_TEST
 
 static double get(const tv_image *img, int32_t x, int32_t y, int c) {
   const uint8_t *row = (const uint8_t *)img->data + (int64_t)y * img->stride;
@@ -201,6 +277,7 @@ static Suite *stats_suite(void) {
   Suite *s = suite_create("filter_stats");
   TCase *tc = tcase_create("stats");
   tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, kernels_match_scalar);
   tcase_add_test(tc, stats_match_naive);
   tcase_add_test(tc, histogram_matches_naive);
   tcase_add_test(tc, stats_bad_input);

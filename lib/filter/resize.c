@@ -392,7 +392,12 @@ tv_status tv_resize_bilinear(tv_ctx *ctx, const tv_image *src, tv_image *dst) {
     job.ia = alpha;
   else
     job.fa = alpha;
-  tvi_for_bands(ctx, dh, 0, n * tv_pixel_size((tv_pixel_type)dst->type) * 4, tvi_lin_band, &job);
+  /* Bands of many rows: a worker reuses its horizontal rows only within the rows it runs in
+   * sequence, so one-row bands (which the 64 KiB rule gives wide rows) spread over two threads
+   * would recompute nearly every horizontal row twice. Eight bands per worker balance the load. */
+  int32_t band = (int32_t)((dh + 8 * (int64_t)workers - 1) / (8 * (int64_t)workers));
+  band = band < 8 ? 8 : band > 64 ? 64 : band;
+  tvi_for_bands(ctx, dh, band, 0, tvi_lin_band, &job);
 done:
   free(xofs);
   free(alpha);

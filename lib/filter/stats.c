@@ -174,31 +174,39 @@ tv_status tv_mean_stddev(tv_ctx *ctx, const tv_image *src, double mean[4], doubl
 typedef struct tvi_hist_job {
   const tvi_stats_kernels *k;
   const tv_image *src;
-  uint64_t *hists; /* per worker, nbins each */
-  uint32_t *subs;  /* per worker, 4 x 256 (u8) */
+  uint64_t *hists;  /* per worker, nbins each */
+  uint32_t *subs;   /* per worker, TVI_HIST_SUBS x 256 (u8), kept across the worker's bands */
+  uint64_t *counts; /* per worker: samples in its subs since they were last folded into hists */
   int32_t nbins, shift;
 } tvi_hist_job;
+
+enum { TVI_HIST_SUB_LEN = TVI_HIST_SUBS * 256 };
+
+/* Adds a worker's u8 sub-histograms to its 64-bit histogram and clears them. */
+static void tvi_hist_fold(uint64_t *h, uint32_t *sub) {
+  for (int v = 0; v < 256; v++) {
+    uint64_t t = 0;
+    for (int k = 0; k < TVI_HIST_SUBS; k++) t += sub[k * 256 + v];
+    h[v] += t;
+  }
+  memset(sub, 0, TVI_HIST_SUB_LEN * sizeof *sub);
+}
 
 static void tvi_hist_band(void *arg, int32_t y0, int32_t y1, int worker) {
   const tvi_hist_job *j = arg;
   uint64_t *h = j->hists + (size_t)worker * (size_t)j->nbins;
   const size_t w = (size_t)j->src->width;
   if (j->src->type == TV_U8) {
-    uint32_t *sub = j->subs + (size_t)worker * 1024;
-    memset(sub, 0, 1024 * sizeof *sub);
-    uint64_t pending = 0; /* samples in sub since the last flush (each counter <= pending) */
+    uint32_t *sub = j->subs + (size_t)worker * TVI_HIST_SUB_LEN;
+    uint64_t *pending = &j->counts[worker]; /* each counter in sub is at most *pending */
     for (int32_t y = y0; y < y1; y++) {
-      if (pending + w > UINT32_MAX) {
-        for (int v = 0; v < 256; v++)
-          h[v] += (uint64_t)sub[v] + sub[256 + v] + sub[512 + v] + sub[768 + v];
-        memset(sub, 0, 1024 * sizeof *sub);
-        pending = 0;
+      if (*pending + w > UINT32_MAX) {
+        tvi_hist_fold(h, sub);
+        *pending = 0;
       }
       j->k->hist_u8(tvi_row(j->src, y), w, sub);
-      pending += w;
+      *pending += w;
     }
-    for (int v = 0; v < 256; v++)
-      h[v] += (uint64_t)sub[v] + sub[256 + v] + sub[512 + v] + sub[768 + v];
     return;
   }
   for (int32_t y = y0; y < y1; y++) {
@@ -230,15 +238,21 @@ tv_status tv_histogram(tv_ctx *ctx, const tv_image *src, uint64_t *hist, int32_t
   }
   const int workers = tvi_parallel_workers(ctx);
   uint64_t *hists = calloc((size_t)workers * (size_t)nbins, sizeof *hists);
-  uint32_t *subs = src->type == TV_U8 ? malloc((size_t)workers * 1024 * sizeof *subs) : NULL;
-  if (!hists || (src->type == TV_U8 && !subs)) {
+  uint32_t *subs =
+      src->type == TV_U8 ? calloc((size_t)workers * TVI_HIST_SUB_LEN, sizeof *subs) : NULL;
+  uint64_t *counts = calloc((size_t)workers, sizeof *counts);
+  if (!hists || !counts || (src->type == TV_U8 && !subs)) {
     free(hists);
     free(subs);
+    free(counts);
     return TVI_ERR(ctx, TV_ERR_NOMEM, "cannot allocate %d histograms of %d bins", workers, nbins);
   }
   tvi_hist_job job = {
-      tvi_stats_table[TVI_SELECT(ctx, tvi_stats_table)].k, src, hists, subs, nbins, shift};
+      tvi_stats_table[TVI_SELECT(ctx, tvi_stats_table)].k, src, hists, subs, counts, nbins, shift};
   tvi_for_bands(ctx, src->height, 0, tvi_row_bytes(src), tvi_hist_band, &job);
+  if (subs)
+    for (int wk = 0; wk < workers; wk++)
+      tvi_hist_fold(hists + (size_t)wk * (size_t)nbins, subs + (size_t)wk * TVI_HIST_SUB_LEN);
   for (int32_t b = 0; b < nbins; b++) {
     uint64_t t = 0;
     for (int wk = 0; wk < workers; wk++) t += hists[(size_t)wk * (size_t)nbins + (size_t)b];
@@ -246,5 +260,6 @@ tv_status tv_histogram(tv_ctx *ctx, const tv_image *src, uint64_t *hist, int32_t
   }
   free(hists);
   free(subs);
+  free(counts);
   return TV_OK;
 }

@@ -58,6 +58,14 @@ void tvi_mul_u16_scalar(const uint16_t *a, const uint16_t *b, uint16_t *dst, siz
 void tvi_mul_s16_scalar(const int16_t *a, const int16_t *b, int16_t *dst, size_t n, double scale);
 void tvi_mul_f32_scalar(const float *a, const float *b, float *dst, size_t n, double scale);
 
+/* Whether an integer multiplication by `scale` reduces to the saturated integer product: when
+ * float(scale) == 1, the reference computes (1 * a) * b in f32, where 1 * a is exact and a * b is
+ * exact while |a * b| < 2^24, which covers every product inside the u8, u16 and s16 ranges; a
+ * product outside the range rounds (monotonically) to a float at or beyond the range's end
+ * (2^16, -2^15 - 1, 2^15 are floats), so it saturates like the integer product. The ISA variants
+ * take an integer path there (OpenCV's scale == 1 path is the same saturated product). */
+static inline int tvi_mul_int_unit(double scale) { return (float)scale == 1.0f; }
+
 /* Whether f32 multiplication by `scale` runs in float (OpenCV's test: |float(scale) - 1| <=
  * FLT_EPSILON, evaluated in float) rather than in double. */
 static inline int tvi_mul_f32_in_float(double scale) {

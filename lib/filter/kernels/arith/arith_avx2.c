@@ -56,8 +56,53 @@ static inline __m256i tvi_pack16(__m256i r0, __m256i r1, int is_unsigned) {
   return _mm256_permute4x64_epi64(p, 0xD8);
 }
 
+/* Multiplication by 1 (see tvi_mul_int_unit): the saturated integer product. */
+static void tvi_mul1_u8_avx2(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n) {
+  const __m256i z = _mm256_setzero_si256(), m = _mm256_set1_epi16(255);
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i x = _mm256_loadu_si256((const void *)(a + i)),
+                  y = _mm256_loadu_si256((const void *)(b + i));
+    const __m256i lo = _mm256_mullo_epi16(_mm256_unpacklo_epi8(x, z), _mm256_unpacklo_epi8(y, z));
+    const __m256i hi = _mm256_mullo_epi16(_mm256_unpackhi_epi8(x, z), _mm256_unpackhi_epi8(y, z));
+    _mm256_storeu_si256((void *)(dst + i),
+                        _mm256_packus_epi16(_mm256_min_epu16(lo, m), _mm256_min_epu16(hi, m)));
+  }
+  tvi_mul_u8_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_u16_avx2(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n) {
+  const __m256i z = _mm256_setzero_si256();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i x = _mm256_loadu_si256((const void *)(a + i)),
+                  y = _mm256_loadu_si256((const void *)(b + i));
+    const __m256i fits = _mm256_cmpeq_epi16(_mm256_mulhi_epu16(x, y), z);
+    _mm256_storeu_si256(
+        (void *)(dst + i),
+        _mm256_or_si256(_mm256_mullo_epi16(x, y), _mm256_xor_si256(fits, _mm256_set1_epi16(-1))));
+  }
+  tvi_mul_u16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_s16_avx2(const int16_t *a, const int16_t *b, int16_t *dst, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i x = _mm256_loadu_si256((const void *)(a + i)),
+                  y = _mm256_loadu_si256((const void *)(b + i));
+    const __m256i lo = _mm256_mullo_epi16(x, y), hi = _mm256_mulhi_epi16(x, y);
+    _mm256_storeu_si256((void *)(dst + i), _mm256_packs_epi32(_mm256_unpacklo_epi16(lo, hi),
+                                                              _mm256_unpackhi_epi16(lo, hi)));
+  }
+  tvi_mul_s16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
 static void tvi_mul_u8_avx2(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n,
                             double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u8_avx2(a, b, dst, n);
+    return;
+  }
   const __m256 s = _mm256_set1_ps((float)scale), lo = _mm256_setzero_ps(),
                hi = _mm256_set1_ps(255.0f);
   size_t i = 0;
@@ -76,6 +121,10 @@ static void tvi_mul_u8_avx2(const uint8_t *a, const uint8_t *b, uint8_t *dst, si
 
 static void tvi_mul_u16_avx2(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n,
                              double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u16_avx2(a, b, dst, n);
+    return;
+  }
   const __m256 s = _mm256_set1_ps((float)scale), lo = _mm256_setzero_ps(),
                hi = _mm256_set1_ps(65535.0f);
   size_t i = 0;
@@ -93,6 +142,10 @@ static void tvi_mul_u16_avx2(const uint16_t *a, const uint16_t *b, uint16_t *dst
 
 static void tvi_mul_s16_avx2(const int16_t *a, const int16_t *b, int16_t *dst, size_t n,
                              double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_s16_avx2(a, b, dst, n);
+    return;
+  }
   const __m256 s = _mm256_set1_ps((float)scale), lo = _mm256_set1_ps(-32768.0f),
                hi = _mm256_set1_ps(32767.0f);
   size_t i = 0;

@@ -50,8 +50,52 @@ static inline __m512i tvi_mul16(__m512 s, __m512i a, __m512i b, __m512 lo, __m51
   return _mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(p, lo), hi));
 }
 
+/* Multiplication by 1 (see tvi_mul_int_unit): the saturated integer product. */
+static void tvi_mul1_u8_avx512(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n) {
+  const __m512i z = _mm512_setzero_si512(), m = _mm512_set1_epi16(255);
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i x = _mm512_loadu_si512((const void *)(a + i)),
+                  y = _mm512_loadu_si512((const void *)(b + i));
+    const __m512i lo = _mm512_mullo_epi16(_mm512_unpacklo_epi8(x, z), _mm512_unpacklo_epi8(y, z));
+    const __m512i hi = _mm512_mullo_epi16(_mm512_unpackhi_epi8(x, z), _mm512_unpackhi_epi8(y, z));
+    _mm512_storeu_si512((void *)(dst + i),
+                        _mm512_packus_epi16(_mm512_min_epu16(lo, m), _mm512_min_epu16(hi, m)));
+  }
+  tvi_mul_u8_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_u16_avx512(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n) {
+  const __m512i ones = _mm512_set1_epi16(-1);
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512i x = _mm512_loadu_si512((const void *)(a + i)),
+                  y = _mm512_loadu_si512((const void *)(b + i));
+    const __mmask32 over = _mm512_test_epi16_mask(_mm512_mulhi_epu16(x, y), ones);
+    _mm512_storeu_si512((void *)(dst + i),
+                        _mm512_mask_mov_epi16(_mm512_mullo_epi16(x, y), over, ones));
+  }
+  tvi_mul_u16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_s16_avx512(const int16_t *a, const int16_t *b, int16_t *dst, size_t n) {
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512i x = _mm512_loadu_si512((const void *)(a + i)),
+                  y = _mm512_loadu_si512((const void *)(b + i));
+    const __m512i lo = _mm512_mullo_epi16(x, y), hi = _mm512_mulhi_epi16(x, y);
+    _mm512_storeu_si512((void *)(dst + i), _mm512_packs_epi32(_mm512_unpacklo_epi16(lo, hi),
+                                                              _mm512_unpackhi_epi16(lo, hi)));
+  }
+  tvi_mul_s16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
 static void tvi_mul_u8_avx512(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n,
                               double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u8_avx512(a, b, dst, n);
+    return;
+  }
   const __m512 s = _mm512_set1_ps((float)scale), lo = _mm512_setzero_ps(),
                hi = _mm512_set1_ps(255.0f);
   size_t i = 0;
@@ -65,6 +109,10 @@ static void tvi_mul_u8_avx512(const uint8_t *a, const uint8_t *b, uint8_t *dst, 
 
 static void tvi_mul_u16_avx512(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n,
                                double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u16_avx512(a, b, dst, n);
+    return;
+  }
   const __m512 s = _mm512_set1_ps((float)scale), lo = _mm512_setzero_ps(),
                hi = _mm512_set1_ps(65535.0f);
   size_t i = 0;
@@ -78,6 +126,10 @@ static void tvi_mul_u16_avx512(const uint16_t *a, const uint16_t *b, uint16_t *d
 
 static void tvi_mul_s16_avx512(const int16_t *a, const int16_t *b, int16_t *dst, size_t n,
                                double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_s16_avx512(a, b, dst, n);
+    return;
+  }
   const __m512 s = _mm512_set1_ps((float)scale), lo = _mm512_set1_ps(-32768.0f),
                hi = _mm512_set1_ps(32767.0f);
   size_t i = 0;

@@ -51,8 +51,44 @@ static inline uint16x8_t tvi_mul8_u(float32x4_t s, uint16x8_t x, uint16x8_t y, f
   return vcombine_u16(vqmovun_s32(r0), vqmovun_s32(r1));
 }
 
+/* Multiplication by 1 (see tvi_mul_int_unit): the saturated integer product (widening multiply,
+ * saturating narrow). */
+static void tvi_mul1_u8_neon(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const uint8x16_t x = vld1q_u8(a + i), y = vld1q_u8(b + i);
+    vst1q_u8(dst + i, vcombine_u8(vqmovn_u16(vmull_u8(vget_low_u8(x), vget_low_u8(y))),
+                                  vqmovn_u16(vmull_high_u8(x, y))));
+  }
+  tvi_mul_u8_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_u16_neon(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const uint16x8_t x = vld1q_u16(a + i), y = vld1q_u16(b + i);
+    vst1q_u16(dst + i, vcombine_u16(vqmovn_u32(vmull_u16(vget_low_u16(x), vget_low_u16(y))),
+                                    vqmovn_u32(vmull_high_u16(x, y))));
+  }
+  tvi_mul_u16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_s16_neon(const int16_t *a, const int16_t *b, int16_t *dst, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const int16x8_t x = vld1q_s16(a + i), y = vld1q_s16(b + i);
+    vst1q_s16(dst + i, vcombine_s16(vqmovn_s32(vmull_s16(vget_low_s16(x), vget_low_s16(y))),
+                                    vqmovn_s32(vmull_high_s16(x, y))));
+  }
+  tvi_mul_s16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
 static void tvi_mul_u8_neon(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n,
                             double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u8_neon(a, b, dst, n);
+    return;
+  }
   const float32x4_t s = vdupq_n_f32((float)scale), lo = vdupq_n_f32(0.0f), hi = vdupq_n_f32(255.0f);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -64,6 +100,10 @@ static void tvi_mul_u8_neon(const uint8_t *a, const uint8_t *b, uint8_t *dst, si
 
 static void tvi_mul_u16_neon(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n,
                              double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u16_neon(a, b, dst, n);
+    return;
+  }
   const float32x4_t s = vdupq_n_f32((float)scale), lo = vdupq_n_f32(0.0f),
                     hi = vdupq_n_f32(65535.0f);
   size_t i = 0;
@@ -74,6 +114,10 @@ static void tvi_mul_u16_neon(const uint16_t *a, const uint16_t *b, uint16_t *dst
 
 static void tvi_mul_s16_neon(const int16_t *a, const int16_t *b, int16_t *dst, size_t n,
                              double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_s16_neon(a, b, dst, n);
+    return;
+  }
   const float32x4_t s = vdupq_n_f32((float)scale), lo = vdupq_n_f32(-32768.0f),
                     hi = vdupq_n_f32(32767.0f);
   size_t i = 0;

@@ -48,8 +48,52 @@ static inline __m128i tvi_mul4(__m128 s, __m128i a, __m128i b, __m128 lo, __m128
   return _mm_cvtps_epi32(_mm_min_ps(_mm_max_ps(p, lo), hi));
 }
 
+/* Multiplication by 1 (see tvi_mul_int_unit): the saturated integer product. */
+static void tvi_mul1_u8_sse4(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n) {
+  const __m128i z = _mm_setzero_si128(), m = _mm_set1_epi16(255);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128((const void *)(a + i)),
+                  y = _mm_loadu_si128((const void *)(b + i));
+    const __m128i lo = _mm_mullo_epi16(_mm_unpacklo_epi8(x, z), _mm_unpacklo_epi8(y, z));
+    const __m128i hi = _mm_mullo_epi16(_mm_unpackhi_epi8(x, z), _mm_unpackhi_epi8(y, z));
+    _mm_storeu_si128((void *)(dst + i),
+                     _mm_packus_epi16(_mm_min_epu16(lo, m), _mm_min_epu16(hi, m)));
+  }
+  tvi_mul_u8_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_u16_sse4(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n) {
+  const __m128i z = _mm_setzero_si128();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i x = _mm_loadu_si128((const void *)(a + i)),
+                  y = _mm_loadu_si128((const void *)(b + i));
+    const __m128i fits = _mm_cmpeq_epi16(_mm_mulhi_epu16(x, y), z);
+    _mm_storeu_si128((void *)(dst + i),
+                     _mm_or_si128(_mm_mullo_epi16(x, y), _mm_xor_si128(fits, _mm_set1_epi16(-1))));
+  }
+  tvi_mul_u16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
+static void tvi_mul1_s16_sse4(const int16_t *a, const int16_t *b, int16_t *dst, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i x = _mm_loadu_si128((const void *)(a + i)),
+                  y = _mm_loadu_si128((const void *)(b + i));
+    const __m128i lo = _mm_mullo_epi16(x, y), hi = _mm_mulhi_epi16(x, y);
+    _mm_storeu_si128((void *)(dst + i),
+                     _mm_packs_epi32(_mm_unpacklo_epi16(lo, hi), _mm_unpackhi_epi16(lo, hi)));
+  }
+  tvi_mul_s16_scalar(a + i, b + i, dst + i, n - i, 1.0);
+}
+
 static void tvi_mul_u8_sse4(const uint8_t *a, const uint8_t *b, uint8_t *dst, size_t n,
                             double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u8_sse4(a, b, dst, n);
+    return;
+  }
   const __m128 s = _mm_set1_ps((float)scale), lo = _mm_setzero_ps(), hi = _mm_set1_ps(255.0f);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -66,6 +110,10 @@ static void tvi_mul_u8_sse4(const uint8_t *a, const uint8_t *b, uint8_t *dst, si
 
 static void tvi_mul_u16_sse4(const uint16_t *a, const uint16_t *b, uint16_t *dst, size_t n,
                              double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_u16_sse4(a, b, dst, n);
+    return;
+  }
   const __m128 s = _mm_set1_ps((float)scale), lo = _mm_setzero_ps(), hi = _mm_set1_ps(65535.0f);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -81,6 +129,10 @@ static void tvi_mul_u16_sse4(const uint16_t *a, const uint16_t *b, uint16_t *dst
 
 static void tvi_mul_s16_sse4(const int16_t *a, const int16_t *b, int16_t *dst, size_t n,
                              double scale) {
+  if (tvi_mul_int_unit(scale)) {
+    tvi_mul1_s16_sse4(a, b, dst, n);
+    return;
+  }
   const __m128 s = _mm_set1_ps((float)scale), lo = _mm_set1_ps(-32768.0f),
                hi = _mm_set1_ps(32767.0f);
   size_t i = 0;

@@ -11,8 +11,9 @@
  * - minmax: mn/mx updated (f32: NaN ignored; start from +inf/-inf);
  * - sum: exact 64-bit sums and sums of squares for integers; f32 in double, summed in sample
  *   order per channel (so every variant gives the same double);
- * - hist_u8: adds the row's n samples to h (4 sub-histograms of 256 uint32 each; the caller
- *   adds them up and keeps counts below 2^32). */
+ * - hist_u8: adds the row's n samples to h (TVI_HIST_SUBS sub-histograms of 256 uint32 each;
+ *   the caller adds them up and keeps counts below 2^32). */
+enum { TVI_HIST_SUBS = 8 };
 typedef struct tvi_stats_kernels {
   void (*minmax_u8)(const uint8_t *p, size_t npix, int c, int32_t *mn, int32_t *mx);
   void (*minmax_u16)(const uint16_t *p, size_t npix, int c, int32_t *mn, int32_t *mx);

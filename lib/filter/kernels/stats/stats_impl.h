@@ -2,7 +2,10 @@
  * each ISA file compiles the same code with its own flags, where the compiler turns the
  * one-channel integer loops into vector code (integer results are exact in any order). f32 sums
  * keep the sample order (no -ffast-math), so every variant gives the same double.
- * Include once per ISA file after defining TVI_STATS_ISA (the suffix of the kernel names).
+ * Include once per ISA file after defining TVI_STATS_ISA (the suffix of the kernel names). An ISA
+ * file may define TVI_STATS_SUM1_U8(p, n, sum, sq) as its own one-channel u8 sum kernel, which
+ * adds the sum and sum of squares of a prefix of p[0..n) to sum[0] and sq[0] and returns the
+ * prefix length (the C loop does the rest).
  * SPDX-License-Identifier: Apache-2.0 */
 #ifndef TVI_STATS_IMPL_H
 #define TVI_STATS_IMPL_H
@@ -52,6 +55,12 @@ static void TVI_NAME(tvi_minmax_f32)(const float *p, size_t npix, int c, float *
  * squares of at most 65025 < 2^32), folded into 64 bits; u16/s16 squares need 64 bits. */
 static void TVI_NAME(tvi_sum_u8)(const uint8_t *p, size_t npix, int c, int64_t *sum, uint64_t *sq) {
   if (c == 1) {
+#ifdef TVI_STATS_SUM1_U8
+    /* the ISA file's hand-written one-channel kernel (exact integer sums, any order) */
+    const size_t done = TVI_STATS_SUM1_U8(p, npix, sum, sq);
+    p += done;
+    npix -= done;
+#endif
     for (size_t i0 = 0; i0 < npix; i0 += 65536) {
       const size_t i1 = npix - i0 < 65536 ? npix : i0 + 65536;
       uint32_t s = 0, q = 0;
@@ -122,16 +131,22 @@ static void TVI_NAME(tvi_sum_f32)(const float *p, size_t npix, int c, double *su
     }
 }
 
-/* Four sub-histograms, so that runs of equal samples do not wait on one counter's store. */
+/* Eight sub-histograms, so that runs of equal samples (common in smooth images) do not wait on
+ * one counter's store: sample i of each group of 8 goes to sub-histogram i (byte loads: two
+ * instructions a sample). */
 static void TVI_NAME(tvi_hist_u8)(const uint8_t *p, size_t n, uint32_t *h) {
   size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
+  for (; i + 8 <= n; i += 8) {
     h[p[i]]++;
     h[256 + p[i + 1]]++;
     h[512 + p[i + 2]]++;
     h[768 + p[i + 3]]++;
+    h[1024 + p[i + 4]]++;
+    h[1280 + p[i + 5]]++;
+    h[1536 + p[i + 6]]++;
+    h[1792 + p[i + 7]]++;
   }
-  for (; i < n; i++) h[p[i]]++;
+  for (; i < n; i++) h[(i & 7) * 256 + p[i]]++;
 }
 
 #define TVI_STATS_TABLE                                                                            \
