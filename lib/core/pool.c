@@ -16,11 +16,12 @@ typedef struct tvi_worker {
 struct tvi_pool {
   pthread_mutex_t mu;
   pthread_cond_t work_cv; /* a new job or stop */
-  pthread_cond_t done_cv; /* the last worker finished the job */
+  pthread_cond_t done_cv; /* the last worker inside a closed job left it */
   int nworkers;           /* threads started (the caller is not counted) */
   int stop;
   uint64_t generation; /* incremented for each job */
-  int running;         /* workers still busy with the current job */
+  int running;         /* workers inside the current job */
+  int closed;          /* the caller has run out of tasks: late workers do not join */
   tvi_task_fn fn;
   void *arg;
   int64_t ntasks;
@@ -47,13 +48,15 @@ static void *tvi_worker_main(void *p) {
     while (!pool->stop && pool->generation == seen) pthread_cond_wait(&pool->work_cv, &pool->mu);
     if (pool->stop) break;
     seen = pool->generation;
+    if (pool->closed) continue; /* woke after the job ran out of tasks: nothing to do */
+    pool->running++;
     tvi_task_fn fn = pool->fn;
     void *arg = pool->arg;
     const int64_t ntasks = pool->ntasks;
     pthread_mutex_unlock(&pool->mu);
     tvi_run_tasks(pool, fn, arg, ntasks, w->index);
     pthread_mutex_lock(&pool->mu);
-    if (--pool->running == 0) pthread_cond_signal(&pool->done_cv);
+    if (--pool->running == 0 && pool->closed) pthread_cond_signal(&pool->done_cv);
   }
   pthread_mutex_unlock(&pool->mu);
   return NULL;
@@ -127,14 +130,19 @@ void tvi_parallel_for(tv_ctx *ctx, int64_t ntasks, tvi_task_fn fn, void *arg) {
   pool->arg = arg;
   pool->ntasks = ntasks;
   atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
-  pool->running = pool->nworkers;
+  pool->running = 0;
+  pool->closed = 0;
   pool->generation++;
   pthread_cond_broadcast(&pool->work_cv);
   pthread_mutex_unlock(&pool->mu);
 
   tvi_run_tasks(pool, fn, arg, ntasks, 0);
 
+  /* Every task has been taken. Wait only for the workers that joined (they may still be running
+   * their last task); a worker that has not woken yet would find nothing to do, so it does not
+   * join at all and the caller never waits for a scheduler wake-up on a busy machine. */
   pthread_mutex_lock(&pool->mu);
+  pool->closed = 1;
   while (pool->running > 0) pthread_cond_wait(&pool->done_cv, &pool->mu);
   pthread_mutex_unlock(&pool->mu);
   atomic_store(&pool->in_use, 0);
