@@ -16,7 +16,10 @@ synth="$bin/tv-synth"
 insp="$bin/tv-inspect"
 heat="$src/tests/data/insp_heat.tvm"
 cls="$src/tests/data/insp_cls.tvm"
-models=(--model "$heat" --classifier "$cls")
+# The built-in detection thresholds belong to the shipped model; the test model's are 0.3 / 0.6.
+det='"detection": {"low": 0.3, "high": 0.6}'
+printf '{%s}' "$det" >"$tmp/test.json"
+models=(--model "$heat" --classifier "$cls" --config "$tmp/test.json")
 
 # The generator: deterministic, with mask and ground truth.
 "$synth" --width 640 --height 512 --seed 4 --defects 5 --kinds scratch,pit,crack \
@@ -34,7 +37,7 @@ cmp -s "$tmp/a.png" "$tmp/b.png" && ok || bad "tv-synth is not deterministic"
 out=$("$insp" "${models[@]}" "$tmp/clean.png")
 rc=$?
 [[ $rc -eq 0 && $out == *"accepted: 1"* ]] && ok || bad "clean surface: rc=$rc $out"
-printf '{"rules": {"*": {"max_length_mm": 0.5}}}' >"$tmp/strict.json"
+printf '{%s, "rules": {"*": {"max_length_mm": 0.5}}}' "$det" >"$tmp/strict.json"
 out=$("$insp" "${models[@]}" --config "$tmp/strict.json" --json "$tmp/r.json" --overlay "$tmp/o.png" "$tmp/a.png")
 rc=$?
 [[ $rc -eq 1 && $out == *"rejected: 1"* && $out == *"MP/s"* ]] && ok || bad "strict rules: rc=$rc $out"

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # Measures the shipped models with tubevision's own runtime on images they were not trained on
 # (the fixed held-out splits of neu_data.py and mt_data.py) and prints the figures of the model
-# cards. Usage: evaluate.py [--classifier models/neu_classifier.tvm] [--heatmap models/heatmap.tvm]
+# cards. Usage: evaluate.py [--classifier M.tvm] [--heatmap M.tvm] [--config C.json] [--no-synth]
+# (the heatmap is measured at the detection thresholds of the pipeline configuration C.json)
 # SPDX-License-Identifier: Apache-2.0
 import argparse
 import json
@@ -49,29 +50,43 @@ def evaluate_classifier(path):
             "mflop_per_patch": m.get("flops") / 1e6}
 
 
+MULT = 32  # window sizes are rounded down to this (decoder networks need whole cells)
+
+
 def heat(m, img):
-    h = m.run(img)[0, 0]
+    """Defect probability per pixel, as the pipeline computes it: the network on windows rounded
+    down to MULT pixels that cover the image (the last ones moved back to end at the image's
+    bottom and right edges, never padded), each heatmap upsampled bilinearly to pixels with
+    tubevision's resize, earlier windows kept where they overlap."""
+    from train_heatmap import corner_windows
+    h, w = img.shape
+    out = np.full((h, w), np.nan, np.float32)
     s = m.heatmap_stride
-    up = np.kron(h, np.ones((s, s), np.float32))  # each cell covers stride x stride pixels
-    out = np.zeros(img.shape, np.float32)
-    hh, ww = min(up.shape[0], img.shape[0]), min(up.shape[1], img.shape[1])
-    out[:hh, :ww] = up[:hh, :ww]
+    for y0, x0, hh, ww in corner_windows(h, w, MULT):
+        hm = np.ascontiguousarray(m.run(np.ascontiguousarray(img[y0:y0 + hh, x0:x0 + ww]))[0, 0],
+                                  np.float32)
+        up = tv.resize_bilinear(hm, (hm.shape[1] * s, hm.shape[0] * s))
+        region = out[y0:y0 + hh, x0:x0 + ww]
+        fill = np.isnan(region)
+        region[fill] = up[:hh, :ww][fill]
     return out
 
 
-def pick_threshold(m, items, idx):
-    """The shipped threshold, chosen on TRAINING images only: the lowest value that keeps at most
-    0.5% of the training defect-free tiles above it (image-level false rejects)."""
-    free = [float(heat(m, items[i][0]).max()) for i in idx if items[i][2] == "free"]
-    return float(np.quantile(free, 0.995))
+def detect(hm, low, high):
+    """The pipeline's rule: pixels above low connected (8-connected) to a pixel above high."""
+    return tv.hysteresis(hm, low, high, 8) > 0
 
 
-def evaluate_heatmap(path, threshold=None):
+def shipped_thresholds(config):
+    """(low, high) of the detection section of the pipeline's configuration file."""
+    d = json.loads(pathlib.Path(config).read_text())["detection"]
+    return float(d["low"]), float(d["high"])
+
+
+def evaluate_heatmap(path, low, high):
     m = tv.Model(path)
     items = mt_data.load()
-    tr, te = mt_data.split(items)
-    if threshold is None:
-        threshold = pick_threshold(m, items, tr)
+    _, te = mt_data.split(items)
     scores, labels = [], []
     tp = fp = fn = 0
     free_rejects = free = 0
@@ -81,7 +96,7 @@ def evaluate_heatmap(path, threshold=None):
         scores.append(float(hm.max()))
         defect = cls != "free" and mask.any()
         labels.append(defect)
-        pred = hm > threshold
+        pred = detect(hm, low, high)
         tp += int((pred & mask).sum())
         fp += int((pred & ~mask).sum())
         fn += int((~pred & mask).sum())
@@ -89,15 +104,14 @@ def evaluate_heatmap(path, threshold=None):
             free += 1
             free_rejects += int(pred.any())
     f1 = 2 * tp / max(1, 2 * tp + fp + fn)
-    return {"model": str(path), "held_out_images": int(len(te)), "threshold": threshold,
+    return {"model": str(path), "held_out_images": int(len(te)), "low": low, "high": high,
             "image_auroc": auroc(scores, labels), "pixel_f1": f1,
             "free_tiles": free, "false_reject_rate": free_rejects / max(1, free)}
 
 
-def evaluate_heatmap_synth(path, threshold, n=100, seed0=5000):
+def evaluate_heatmap_synth(path, low, high, n=100, seed0=5000):
     """The same measures on synthetic tube surfaces rendered with seeds the training never used
     (training: 1000..1299)."""
-    import subprocess
     import tempfile
     from train_heatmap import synth_items
     m = tv.Model(path)
@@ -105,34 +119,39 @@ def evaluate_heatmap_synth(path, threshold, n=100, seed0=5000):
         items = synth_items(n, seed0, pathlib.Path(tmp))
     scores, labels = [], []
     tp = fp = fn = 0
+    free = rejects = 0
     for img, mask, cls, _ in items:
         hm = heat(m, img)
         scores.append(float(hm.max()))
         labels.append(bool(mask.any()))
-        pred = hm > threshold
+        pred = detect(hm, low, high)
         tp += int((pred & mask).sum())
         fp += int((pred & ~mask).sum())
         fn += int((~pred & mask).sum())
-    free = [s for s, l in zip(scores, labels) if not l]
+        if not mask.any():
+            free += 1
+            rejects += int(pred.any())
     return {"images": n, "image_auroc": auroc(scores, labels),
             "pixel_f1": 2 * tp / max(1, 2 * tp + fp + fn),
-            "free_surfaces": len(free),
-            "false_reject_rate": sum(s > threshold for s in free) / max(1, len(free))}
+            "free_surfaces": free, "false_reject_rate": rejects / max(1, free)}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--classifier", default=str(HERE.parent / "neu_classifier.tvm"))
     ap.add_argument("--heatmap", default=str(HERE.parent / "heatmap.tvm"))
-    ap.add_argument("--threshold", type=float, help="heatmap threshold (default: from training)")
+    ap.add_argument("--config", default=str(HERE.parent / "config" / "default.json"),
+                    help="the pipeline configuration whose detection low/high are measured")
+    ap.add_argument("--no-synth", action="store_true", help="skip the synthetic tube surfaces")
     args = ap.parse_args()
     out = {}
-    if pathlib.Path(args.classifier).exists():
+    if pathlib.Path(args.classifier).is_file():  # /dev/null skips it
         out["classifier"] = evaluate_classifier(args.classifier)
-    if pathlib.Path(args.heatmap).exists():
-        out["heatmap"] = evaluate_heatmap(args.heatmap, args.threshold)
-        out["heatmap"]["synthetic_tubes"] = evaluate_heatmap_synth(args.heatmap,
-                                                                   out["heatmap"]["threshold"])
+    if pathlib.Path(args.heatmap).is_file():
+        low, high = shipped_thresholds(args.config)
+        out["heatmap"] = evaluate_heatmap(args.heatmap, low, high)
+        if not args.no_synth:
+            out["heatmap"]["synthetic_tubes"] = evaluate_heatmap_synth(args.heatmap, low, high)
     print(json.dumps(out, indent=2))
 
 

@@ -11,11 +11,13 @@ from conftest import ROOT, SAMPLE
 
 HEAT = ROOT / "tests" / "data" / "insp_heat.tvm"
 CLS = ROOT / "tests" / "data" / "insp_cls.tvm"
+# The built-in detection thresholds belong to the shipped model; the test model's are 0.3 / 0.6.
+TEST_DETECTION = {"detection": {"low": 0.3, "high": 0.6}}
 
 
 @pytest.fixture(scope="module")
 def inspector():
-    with tv.Inspector(HEAT, CLS) as ins:
+    with tv.Inspector(HEAT, CLS, config=TEST_DETECTION) as ins:
         yield ins
 
 

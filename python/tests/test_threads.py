@@ -11,6 +11,8 @@ from conftest import ROOT
 
 HEAT = ROOT / "tests" / "data" / "insp_heat.tvm"
 CLS = ROOT / "tests" / "data" / "insp_cls.tvm"
+# The built-in detection thresholds belong to the shipped model; the test model's are 0.3 / 0.6.
+TEST_DETECTION = {"detection": {"low": 0.3, "high": 0.6}}
 
 
 def _frame():
@@ -42,7 +44,7 @@ def _run(inspector, frame, nthreads, reps, spans):
 def test_two_threads_inspect_concurrently():
     frame = _frame()
     reps = 4
-    with tv.Inspector(HEAT, CLS) as inspector:
+    with tv.Inspector(HEAT, CLS, config=TEST_DETECTION) as inspector:
         # Proof that does not depend on timing noise: while one thread is inside an inspection,
         # the other starts and finishes inspections of its own, which a held GIL would forbid.
         spans = [[], []]
