@@ -94,7 +94,7 @@ static void tvi_convert_u16_u8_neon(const uint16_t *src, uint8_t *dst, size_t n,
   tvi_convert_u16_u8_scalar(src + i, dst + i, n - i, scale, offset);
 }
 
-/* r * wr + g * wg + b * wb + 8192 >> 14 for 4 pixels in 32-bit lanes. */
+/* (r * wr + g * wg + b * wb + 2^14) >> 15 for 4 pixels in 32-bit lanes. */
 static inline uint32x4_t tvi_y4(uint16x4_t r, uint16x4_t g, uint16x4_t b) {
   uint32x4_t acc = vmull_n_u16(r, TVI_R2Y);
   acc = vmlal_n_u16(acc, g, TVI_G2Y);
