@@ -58,18 +58,15 @@ def heat(m, img):
     down to MULT pixels that cover the image (the last ones moved back to end at the image's
     bottom and right edges, never padded), each heatmap upsampled bilinearly to pixels with
     tubevision's resize, earlier windows kept where they overlap."""
-    from train_heatmap import corner_windows
-    h, w = img.shape
-    out = np.full((h, w), np.nan, np.float32)
+    from train_heatmap import stitch
     s = m.heatmap_stride
-    for y0, x0, hh, ww in corner_windows(h, w, MULT):
+
+    def run(y0, x0, hh, ww):
         hm = np.ascontiguousarray(m.run(np.ascontiguousarray(img[y0:y0 + hh, x0:x0 + ww]))[0, 0],
                                   np.float32)
-        up = tv.resize_bilinear(hm, (hm.shape[1] * s, hm.shape[0] * s))
-        region = out[y0:y0 + hh, x0:x0 + ww]
-        fill = np.isnan(region)
-        region[fill] = up[:hh, :ww][fill]
-    return out
+        return tv.resize_bilinear(hm, (hm.shape[1] * s, hm.shape[0] * s))[:hh, :ww]
+
+    return stitch(*img.shape, MULT, run)
 
 
 def detect(hm, low, high):
@@ -83,30 +80,35 @@ def shipped_thresholds(config):
     return float(d["low"]), float(d["high"])
 
 
-def evaluate_heatmap(path, low, high):
-    m = tv.Model(path)
-    items = mt_data.load()
-    _, te = mt_data.split(items)
+def score(cases, low, high):
+    """Image AUROC (the map's maximum as the score), pixel F1 of the pipeline's detections and
+    the false-reject rate of the free images, over cases = (map, mask, is_defect, is_free)."""
     scores, labels = [], []
     tp = fp = fn = 0
-    free_rejects = free = 0
-    for i in te:
-        img, mask, cls, _ = items[i]
-        hm = heat(m, img)
+    free = rejects = 0
+    for hm, mask, defect, is_free in cases:
         scores.append(float(hm.max()))
-        defect = cls != "free" and mask.any()
-        labels.append(defect)
+        labels.append(bool(defect))
         pred = detect(hm, low, high)
         tp += int((pred & mask).sum())
         fp += int((pred & ~mask).sum())
         fn += int((~pred & mask).sum())
-        if cls == "free":
+        if is_free:
             free += 1
-            free_rejects += int(pred.any())
-    f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+            rejects += int(pred.any())
+    return {"image_auroc": auroc(scores, labels), "pixel_f1": 2 * tp / max(1, 2 * tp + fp + fn),
+            "free": free, "false_reject_rate": rejects / max(1, free)}
+
+
+def evaluate_heatmap(path, low, high):
+    m = tv.Model(path)
+    items = mt_data.load()
+    _, te = mt_data.split(items)
+    r = score(((heat(m, items[i][0]), items[i][1], items[i][2] != "free" and items[i][1].any(),
+                items[i][2] == "free") for i in te), low, high)
     return {"model": str(path), "held_out_images": int(len(te)), "low": low, "high": high,
-            "image_auroc": auroc(scores, labels), "pixel_f1": f1,
-            "free_tiles": free, "false_reject_rate": free_rejects / max(1, free)}
+            "image_auroc": r["image_auroc"], "pixel_f1": r["pixel_f1"], "free_tiles": r["free"],
+            "false_reject_rate": r["false_reject_rate"]}
 
 
 def evaluate_heatmap_synth(path, low, high, n=100, seed0=5000):
@@ -117,23 +119,10 @@ def evaluate_heatmap_synth(path, low, high, n=100, seed0=5000):
     m = tv.Model(path)
     with tempfile.TemporaryDirectory() as tmp:
         items = synth_items(n, seed0, pathlib.Path(tmp))
-    scores, labels = [], []
-    tp = fp = fn = 0
-    free = rejects = 0
-    for img, mask, cls, _ in items:
-        hm = heat(m, img)
-        scores.append(float(hm.max()))
-        labels.append(bool(mask.any()))
-        pred = detect(hm, low, high)
-        tp += int((pred & mask).sum())
-        fp += int((pred & ~mask).sum())
-        fn += int((~pred & mask).sum())
-        if not mask.any():
-            free += 1
-            rejects += int(pred.any())
-    return {"images": n, "image_auroc": auroc(scores, labels),
-            "pixel_f1": 2 * tp / max(1, 2 * tp + fp + fn),
-            "free_surfaces": free, "false_reject_rate": rejects / max(1, free)}
+    r = score(((heat(m, img), mask, mask.any(), not mask.any()) for img, mask, _, _ in items),
+              low, high)
+    return {"images": n, "image_auroc": r["image_auroc"], "pixel_f1": r["pixel_f1"],
+            "free_surfaces": r["free"], "false_reject_rate": r["false_reject_rate"]}
 
 
 def main():

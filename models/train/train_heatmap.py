@@ -170,45 +170,35 @@ def corner_windows(h, w, mult):
     return [(0, 0, hh, ww), (0, w - ww, hh, ww), (h - hh, 0, hh, ww), (h - hh, w - ww, hh, ww)]
 
 
+def stitch(h, w, mult, run):
+    """An h x w map from the corner windows (corner_windows with mult): run(y0, x0, hh, ww) gives
+    a window's full-resolution map; earlier windows are kept where windows overlap."""
+    out = np.full((h, w), np.nan, np.float32)
+    for y0, x0, hh, ww in corner_windows(h, w, mult):
+        region = out[y0:y0 + hh, x0:x0 + ww]
+        fill = np.isnan(region)
+        region[fill] = run(y0, x0, hh, ww)[fill]
+    return out
+
+
 def predict(model, img):
     """Full-resolution defect probability of one image (heatmap upsampled bilinearly)."""
-    h, w = img.shape
-    out = np.full((h, w), np.nan, np.float32)
     x = (img.astype(np.float32) / 255.0 - MEAN) / STD
-    for y0, x0, hh, ww in corner_windows(h, w, MULT):
+
+    def run(y0, x0, hh, ww):
         with torch.no_grad():
             p = model(torch.from_numpy(np.ascontiguousarray(x[y0:y0 + hh, x0:x0 + ww]))[None, None])
             p = F.interpolate(p, scale_factor=float(STRIDE), mode="bilinear", align_corners=False)
-        region = out[y0:y0 + hh, x0:x0 + ww]
-        fill = np.isnan(region)
-        region[fill] = p[0, 0].numpy()[fill]
-    return out
+        return p[0, 0].numpy()
+
+    return stitch(*img.shape, MULT, run)
 
 
 def measure(maps, items, idx, thr_hi, thr_lo):
     """Image AUROC, pixel F1 with hysteresis (lo, hi), false rejects of free images."""
-    import cv2
-    from evaluate import auroc
-    scores, labels = [], []
-    tp = fp = fn = 0
-    free = rej = 0
-    for p, i in zip(maps, idx):
-        _, mask, cls, _ = items[i]
-        scores.append(float(p.max()))
-        labels.append(bool(mask.any()))
-        n, lab = cv2.connectedComponents((p > thr_lo).astype(np.uint8), connectivity=8)
-        keep = np.zeros(n, bool)
-        keep[np.unique(lab[p > thr_hi])] = True
-        keep[0] = False
-        pred = keep[lab]
-        tp += int((pred & mask).sum())
-        fp += int((pred & ~mask).sum())
-        fn += int((~pred & mask).sum())
-        if not mask.any():
-            free += 1
-            rej += int(pred.any())
-    return {"auroc": auroc(scores, labels), "pixel_f1": 2 * tp / max(1, 2 * tp + fp + fn),
-            "false_reject_rate": rej / max(1, free), "free": free}
+    from evaluate import score
+    return score(((p, items[i][1], items[i][1].any(), not items[i][1].any())
+                  for p, i in zip(maps, idx)), thr_lo, thr_hi)
 
 
 def choose_thresholds(maps, items, idx):
