@@ -46,6 +46,14 @@ tv_status tvi_check_type(tv_ctx *ctx, const char *func, const char *what, const 
  * in place). */
 int tvi_bad_overlap(const tv_image *src, const tv_image *dst);
 
+/* Gain factors of a column or row shading profile, as tv_shading_correct computes them: sums[n]
+ * (each of `per` pixels, npix in all) become means in place, are box-smoothed over round(param)
+ * samples into smooth[n] (scratch), and factor[i] = target / smoothed (target <= 0: the mean of
+ * all pixels), 0 where the background is <= 0 or the factor does not fit a float. Shared with the
+ * inspection pipeline's fused shading. */
+void tvi_shading_profile_factors(double *sums, double *smooth, float *factor, int32_t n, double per,
+                                 double npix, double target, double param);
+
 #define TVI_T(t) (1u << (t))
 #define TVI_T_INT (TVI_T(TV_U8) | TVI_T(TV_U16) | TVI_T(TV_S16))
 

@@ -128,6 +128,23 @@ static void tvi_sh_smooth(const double *in, double *out, int32_t n, int32_t win)
   }
 }
 
+void tvi_shading_profile_factors(double *sums, double *smooth, float *factor, int32_t n, double per,
+                                 double npix, double target, double param) {
+  double total = 0.0;
+  for (int32_t i = 0; i < n; i++) total += sums[i];
+  for (int32_t i = 0; i < n; i++) sums[i] /= per;
+  const int32_t win = (int32_t)floor(param + 0.5);
+  if (win > 1)
+    tvi_sh_smooth(sums, smooth, n, win);
+  else
+    memcpy(smooth, sums, (size_t)n * sizeof *smooth);
+  if (!(target > 0.0)) target = total / npix;
+  for (int32_t i = 0; i < n; i++) {
+    const double f = smooth[i] > 0.0 ? target / smooth[i] : 0.0;
+    factor[i] = isfinite(f) && f < 3.0e38 ? (float)f : 0.0f;
+  }
+}
+
 /* Separable Gaussian blur of a small w x h f32 image in place (REPLICATE border). */
 static void tvi_sh_blur(float *img, int32_t w, int32_t h, double sigma, float *tmp) {
   const int32_t r = (int32_t)ceil(3.0 * sigma) < 1 ? 1 : (int32_t)ceil(3.0 * sigma);
@@ -226,20 +243,8 @@ tv_status tv_shading_correct(tv_ctx *ctx, const tv_image *src, tv_image *dst,
       tvi_parallel_for(ctx, (w + TVI_SH_STRIP - 1) / TVI_SH_STRIP, tvi_sh_colsum_task, &job);
     else
       tvi_for_bands(ctx, h, 0, tvi_row_bytes(src), tvi_sh_rowsum_band, &job);
-    double total = 0.0;
-    for (int32_t i = 0; i < n; i++) total += job.sums[i];
-    const double per = col ? (double)h : (double)w;
-    for (int32_t i = 0; i < n; i++) job.sums[i] /= per;
-    const int32_t win = (int32_t)floor(param + 0.5);
-    if (win > 1)
-      tvi_sh_smooth(job.sums, smooth, n, win);
-    else
-      memcpy(smooth, job.sums, (size_t)n * sizeof *smooth);
-    const double target = target_mean > 0.0 ? target_mean : total / npix;
-    for (int32_t i = 0; i < n; i++) {
-      const double f = smooth[i] > 0.0 ? target / smooth[i] : 0.0;
-      job.factor[i] = isfinite(f) && f < 3.0e38 ? (float)f : 0.0f;
-    }
+    tvi_shading_profile_factors(job.sums, smooth, job.factor, n, col ? (double)h : (double)w, npix,
+                                target_mean, param);
     job.by_column = col;
     tvi_for_bands(ctx, h, 0, tvi_row_bytes(src) * 2, tvi_sh_apply_band, &job);
   } else {

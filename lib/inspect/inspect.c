@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "filter/filter_internal.h"
 #include "inspect/inspect_internal.h"
 
 /* ---- how a stream is cut into bands and tiles ------------------------------------------------
@@ -522,30 +523,10 @@ static void rowsum_task(void *arg, int64_t y, int worker) {
   jb->r->pmean[y] = (double)s64; /* sums; turned into means by the caller */
 }
 
-/* The profile's factors: mean per sample, box-smoothed over `win` samples (using only samples
- * inside the profile at its ends), target / smoothed. Follows tv_shading_correct exactly. */
+/* The profile's factors, exactly as tv_shading_correct computes them. */
 static void profile_factors(tv_inspection *r, int32_t n, double per, double npix, double target,
                             double param) {
-  double *mean = r->pmean, *sm = r->psmooth, total = 0.0;
-  for (int32_t i = 0; i < n; i++) total += mean[i];
-  for (int32_t i = 0; i < n; i++) mean[i] /= per;
-  const int32_t win = (int32_t)floor(param + 0.5);
-  if (win > 1) {
-    const int32_t lo = win / 2, hi = win - 1 - win / 2;
-    for (int32_t i = 0; i < n; i++) {
-      const int32_t a = i - lo < 0 ? 0 : i - lo, b = i + hi >= n ? n - 1 : i + hi;
-      double s = 0.0;
-      for (int32_t k = a; k <= b; k++) s += mean[k];
-      sm[i] = s / (double)(b - a + 1);
-    }
-  } else {
-    memcpy(sm, mean, sizeof *sm * (size_t)n);
-  }
-  if (!(target > 0.0)) target = total / npix;
-  for (int32_t i = 0; i < n; i++) {
-    const double f = sm[i] > 0.0 ? target / sm[i] : 0.0;
-    r->pfactor[i] = isfinite(f) && f < 3.0e38 ? (float)f : 0.0f;
-  }
+  tvi_shading_profile_factors(r->pmean, r->psmooth, r->pfactor, n, per, npix, target, param);
 }
 
 /* Writes tile j's network input: shading factor, rounding and normalisation fused. */
