@@ -473,6 +473,10 @@ START_TEST(bad_inputs) {
     tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_MAX_PIXELS, 60000));
     tvt_assert_status(ctx, tv_inspect_frame(ctx, run, wide, 0, &res), TV_ERR_TOO_LARGE);
     tvt_assert_error_has(ctx, "tile");
+    /* The message names the public function the caller called, then where it failed. */
+    ck_assert_msg(
+        strncmp(tv_ctx_last_error(ctx), "tv_inspect_frame: band: rows 0..256, a tile: ", 45) == 0,
+        "message: %s", tv_ctx_last_error(ctx));
     ck_assert_ptr_null(res);
     tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_MAX_PIXELS, (int64_t)1 << 28));
     tvt_assert_ok(ctx, tv_inspect_frame(ctx, run, wide, 0, &res));

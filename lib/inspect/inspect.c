@@ -684,7 +684,8 @@ static tv_status run_band(tv_ctx *ctx, tv_inspection *r, int64_t origin, int64_t
     for (int w = 0; w < workers; w++) {
       conv += (double)jb->ns_conv[w], net += (double)jb->ns_net[w];
       if (jb->st[w] != TV_OK && st == TV_OK)
-        st = tvi_fail(ctx, jb->st[w], __func__, "tile: %s", tv_ctx_last_error(r->wctx[w]));
+        st = tvi_fail(ctx, jb->st[w], "band", "rows %lld..%lld, a tile: %s", (long long)origin,
+                      (long long)(origin + t), tv_ctx_last_error(r->wctx[w]));
     }
     const double k = conv + net > 0 ? (double)(t2 - t1) / (conv + net) : 0;
     r->ns[NS_TILES] += (int64_t)(conv * k);
@@ -1152,6 +1153,19 @@ done:
 }
 
 /* Feeds one image of rows; common to frames and strips. */
+/* Makes the context's message name the public function `func` that failed: internal steps
+ * (bands, tiles on workers, segmentation) record their own names, which mean nothing to a caller,
+ * so "segment: out of memory" becomes "tv_inspect_strip: segment: out of memory". */
+static tv_status name_error(tv_ctx *ctx, const char *func, tv_status st) {
+  if (!ctx || st == TV_OK) return st;
+  const size_t n = strlen(func);
+  if (strncmp(ctx->last_error, func, n) == 0 && ctx->last_error[n] == ':') return st;
+  char inner[sizeof ctx->last_error];
+  memcpy(inner, ctx->last_error, sizeof inner);
+  inner[sizeof inner - 1] = '\0';
+  return tvi_fail(ctx, st, func, "%s", inner);
+}
+
 static tv_status feed(tv_ctx *ctx, const char *func, tv_inspection *r, const tv_image *img) {
   tv_status st = TV_OK;
   const tvi_inspect_config *c = &r->insp->cfg;
@@ -1204,7 +1218,7 @@ done:
     reset_surface(run, 0);
     tv_result_destroy(run->res), run->res = NULL;
   }
-  return st;
+  return name_error(ctx, __func__, st);
 }
 
 tv_status tv_inspect_begin(tv_ctx *ctx, tv_inspection *run, double axial_offset_mm) {
@@ -1230,7 +1244,7 @@ tv_status tv_inspect_strip(tv_ctx *ctx, tv_inspection *run, const tv_image *stri
   TVI_TRY(end_result(ctx, __func__, run, first, img->height, 0, result));
 done:
   if (st != TV_OK && run) tv_result_destroy(run->res), run->res = NULL;
-  return st;
+  return name_error(ctx, __func__, st);
 }
 
 tv_status tv_inspect_finish(tv_ctx *ctx, tv_inspection *run, tv_result **result) {
@@ -1252,5 +1266,5 @@ done:
     reset_surface(run, next);
     run->frame++;
   }
-  return st;
+  return name_error(ctx, __func__, st);
 }

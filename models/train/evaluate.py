@@ -2,7 +2,8 @@
 # Measures the shipped models with tubevision's own runtime on images they were not trained on
 # (the fixed held-out splits of neu_data.py and mt_data.py) and prints the figures of the model
 # cards. Usage: evaluate.py [--classifier M.tvm] [--heatmap M.tvm] [--config C.json] [--no-synth]
-# (the heatmap is measured at the detection thresholds of the pipeline configuration C.json)
+# (the heatmap is measured at the detection thresholds of the pipeline configuration C.json);
+# evaluate.py --choose-thresholds [--heatmap M.tvm] re-derives those thresholds from validation data.
 # SPDX-License-Identifier: Apache-2.0
 import argparse
 import json
@@ -50,15 +51,13 @@ def evaluate_classifier(path):
             "mflop_per_patch": m.get("flops") / 1e6}
 
 
-MULT = 32  # window sizes are rounded down to this (decoder networks need whole cells)
-
-
 def heat(m, img):
     """Defect probability per pixel, as the pipeline computes it: the network on windows rounded
     down to MULT pixels that cover the image (the last ones moved back to end at the image's
     bottom and right edges, never padded), each heatmap upsampled bilinearly to pixels with
-    tubevision's resize, earlier windows kept where they overlap."""
-    from train_heatmap import stitch
+    tubevision's resize, earlier windows kept where they overlap. MULT is the training script's,
+    so validation (which chose the thresholds) and this measurement use the same windows."""
+    from train_heatmap import MULT, stitch
     s = m.heatmap_stride
 
     def run(y0, x0, hh, ww):
@@ -111,6 +110,19 @@ def evaluate_heatmap(path, low, high):
             "false_reject_rate": r["false_reject_rate"]}
 
 
+def choose_thresholds(path):
+    """(low, high) chosen as train_heatmap.py chooses them, on the validation part of the
+    training split (never the held-out images), from this model as tubevision runs it."""
+    from train_heatmap import choose_thresholds as choose, val_split
+    m = tv.Model(path)
+    items = mt_data.load()
+    train, _ = mt_data.split(items)
+    _, val = val_split(items, train)
+    hi, lo = choose([heat(m, items[i][0]) for i in val], items, val)
+    return {"model": str(path), "val_images": int(len(val)), "low": round(lo, 2),
+            "high": round(hi, 2), "low_exact": lo, "high_exact": hi}
+
+
 def evaluate_heatmap_synth(path, low, high, n=100, seed0=5000):
     """The same measures on synthetic tube surfaces rendered with seeds the training never used
     (training: 1000..1299)."""
@@ -132,7 +144,13 @@ def main():
     ap.add_argument("--config", default=str(HERE.parent / "config" / "default.json"),
                     help="the pipeline configuration whose detection low/high are measured")
     ap.add_argument("--no-synth", action="store_true", help="skip the synthetic tube surfaces")
+    ap.add_argument("--choose-thresholds", action="store_true",
+                    help="only print the detection low/high chosen for --heatmap on the "
+                    "validation part of the training split (rounded to 0.01 as shipped)")
     args = ap.parse_args()
+    if args.choose_thresholds:
+        print(json.dumps(choose_thresholds(args.heatmap), indent=2))
+        return
     out = {}
     if pathlib.Path(args.classifier).is_file():  # /dev/null skips it
         out["classifier"] = evaluate_classifier(args.classifier)
