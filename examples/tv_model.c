@@ -71,6 +71,9 @@ static int cmd_info(tv_ctx *ctx, const char *path) {
     printf(", stride %lld", (long long)get(ctx, m, TV_MODEL_HEATMAP_STRIDE));
   printf("\nclasses: %lld:", (long long)nc);
   for (int32_t i = 0; i < nc; i++) printf(" %s", tv_model_class_name(m, i));
+  float lo, hi;
+  if (tv_model_detection_thresholds(m, &lo, &hi))
+    printf("\ndetection thresholds: low %g, high %g", (double)lo, (double)hi);
   printf("\noperators: %lld\nparameters: %lld\nflops: %lld\n",
          (long long)get(ctx, m, TV_MODEL_OPERATORS), (long long)get(ctx, m, TV_MODEL_PARAMETERS),
          (long long)get(ctx, m, TV_MODEL_FLOPS));

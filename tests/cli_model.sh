@@ -18,7 +18,12 @@ out=$("$tvm" info "$data/tiny_cls.tvm") || bad "info failed"
 [[ $out == *"name: tiny_cls"* && $out == *"input: 1 channels, 32x32"* && $out == *"output: scores"* &&
   $out == *"classes: 5: ok scratch pit dent scale"* && $out == *"normalisation: mean 0.45 std 0.25"* ]] && ok || bad "info said: $out"
 out=$("$tvm" info "$data/tiny_heat.tvm")
-[[ $out == *"input: 1 channels, any size"* && $out == *"output: heatmap, stride 4"* ]] && ok || bad "heat info: $out"
+[[ $out == *"input: 1 channels, any size"* && $out == *"output: heatmap, stride 4"* &&
+  $out != *"detection thresholds"* ]] && ok || bad "heat info: $out"
+# The shipped heatmap model carries its thresholds (format version 2).
+out=$("$tvm" info "$src/models/heatmap.tvm")
+[[ $out == *"format_version: 2"* && $out == *"detection thresholds: low 0.48, high 0.99"* ]] && ok ||
+  bad "shipped heatmap info: $out"
 
 out=$("$tvm" verify "$data/tiny_cls.tvm") && [[ $out == *"OK (20 operators, output 1x5x1x1)"* ]] && ok || bad "verify: $out"
 out=$("$tvm" verify "$data/tiny_heat.tvm") && [[ $out == *"OK (4 operators"* ]] && ok || bad "verify heat: $out"

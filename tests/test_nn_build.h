@@ -29,7 +29,22 @@ typedef struct tvb_model {
   int ntensors;
   const float *tensors[TVB_MAX_TENSORS];
   uint64_t counts[TVB_MAX_TENSORS];
+  /* Format version 2 metadata entries (FORMAT.md): written, with version 2, when v2 is set. */
+  int v2, nentries;
+  struct {
+    uint32_t tag, size;
+    uint8_t bytes[16];
+  } entries[4];
 } tvb_model;
+
+/* Adds a detection-thresholds entry (and makes the file version 2). */
+static inline void tvb_detection(tvb_model *m, float low, float high) {
+  m->v2 = 1;
+  m->entries[m->nentries].tag = TVI_META_DETECTION, m->entries[m->nentries].size = 8;
+  memcpy(m->entries[m->nentries].bytes, &low, 4);
+  memcpy(m->entries[m->nentries].bytes + 4, &high, 4);
+  m->nentries++;
+}
 
 /* A model of `channels` x height x width input (0 x 0: any size) giving scores. */
 static inline void tvb_init(tvb_model *m, uint32_t channels, uint32_t height, uint32_t width) {
@@ -67,6 +82,11 @@ static inline void tvb_put32(uint8_t *p, uint32_t v) {
 static inline void tvb_put64(uint8_t *p, uint64_t v) {
   for (int k = 0; k < 8; k++) p[k] = (uint8_t)(v >> (8 * k));
 }
+static inline uint64_t tvb_get64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int k = 7; k >= 0; k--) v = v << 8 | p[k];
+  return v;
+}
 static inline void tvb_putf(uint8_t *p, float f) {
   uint32_t u;
   memcpy(&u, &f, 4);
@@ -82,6 +102,8 @@ static inline void tvb_fix_crc(uint8_t *buf, size_t size) {
 static inline uint8_t *tvb_bytes(const tvb_model *m, size_t *size) {
   size_t meta = 56 + 4 + strlen(m->name);
   for (int i = 0; i < m->nclasses; i++) meta += 4 + strlen(m->classes[i]);
+  if (m->v2) meta += 4;
+  for (int e = 0; m->v2 && e < m->nentries; e++) meta += 8 + m->entries[e].size;
   const size_t graph = 8 + 128 * (size_t)m->nops, table = 8 + 16 * (size_t)m->ntensors;
   size_t data = 0;
   for (int t = 0; t < m->ntensors; t++) data = ((data + 63) & ~(size_t)63) + 4 * m->counts[t];
@@ -90,7 +112,7 @@ static inline uint8_t *tvb_bytes(const tvb_model *m, size_t *size) {
   uint8_t *b = calloc(1, total), *p;
   if (!b) return NULL;
   memcpy(b, TVI_MODEL_MAGIC, 8);
-  tvb_put32(b + 8, TVI_MODEL_VERSION);
+  tvb_put32(b + 8, m->v2 ? 2 : 1);
   tvb_put64(b + 16, total);
   const size_t offs[8] = {moff, meta, goff, graph, toff, table, doff, data};
   for (int k = 0; k < 8; k++) tvb_put64(b + 24 + 8 * k, offs[k]);
@@ -108,6 +130,16 @@ static inline uint8_t *tvb_bytes(const tvb_model *m, size_t *size) {
     tvb_put32(p, (uint32_t)strlen(m->classes[i]));
     memcpy(p + 4, m->classes[i], strlen(m->classes[i]));
     p += 4 + strlen(m->classes[i]);
+  }
+  if (m->v2) {
+    tvb_put32(p, (uint32_t)m->nentries);
+    p += 4;
+    for (int e = 0; e < m->nentries; e++) {
+      tvb_put32(p, m->entries[e].tag);
+      tvb_put32(p + 4, m->entries[e].size);
+      memcpy(p + 8, m->entries[e].bytes, m->entries[e].size);
+      p += 8 + m->entries[e].size;
+    }
   }
   p = b + goff;
   tvb_put32(p, (uint32_t)m->nops);

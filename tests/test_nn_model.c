@@ -456,6 +456,20 @@ static void mut_small(tvb_model *m) {
   m->ops[0].ip[8] = 0;
 }
 static void mut_noops(tvb_model *m) { m->nops = 0, m->output = 1; }
+/* Format version 2 metadata entries. */
+static void mut_v2_empty(tvb_model *m) { m->v2 = 1; }
+static void mut_det(tvb_model *m) { tvb_detection(m, 0.3f, 0.6f); }
+static void mut_det_order(tvb_model *m) { tvb_detection(m, 0.75f, 0.5f); }
+static void mut_det_nan(tvb_model *m) { tvb_detection(m, NAN, 0.5f); }
+static void mut_det_one(tvb_model *m) { tvb_detection(m, 0.5f, 1.5f); }
+static void mut_det_size(tvb_model *m) { tvb_detection(m, 0.3f, 0.6f), m->entries[0].size = 4; }
+static void mut_det_twice(tvb_model *m) {
+  tvb_detection(m, 0.3f, 0.6f), tvb_detection(m, 0.3f, 0.6f);
+}
+static void mut_unknown_tag(tvb_model *m) {
+  tvb_detection(m, 0.3f, 0.6f);
+  m->entries[1].tag = 99, m->entries[1].size = 3, m->nentries = 2; /* skipped by this reader */
+}
 
 static const struct {
   mutate_fn fn;
@@ -489,6 +503,15 @@ static const struct {
     {mut_scores, TV_ERR_CORRUPT, "a scores output is 16x16, not 1x1"},
     {mut_small, TV_ERR_CORRUPT, "op 0 (conv): input too small"},
     {mut_noops, TV_ERR_CORRUPT, "0 operators outside 1..4096"},
+    {mut_v2_empty, TV_OK, ""},
+    {mut_det, TV_OK, ""},
+    {mut_unknown_tag, TV_OK, ""},
+    {mut_det_order, TV_ERR_CORRUPT,
+     "metadata entry 0: detection thresholds low 0.75, high 0.5 outside 0 <= low < 1"},
+    {mut_det_nan, TV_ERR_CORRUPT, "metadata entry 0: detection thresholds low nan"},
+    {mut_det_one, TV_ERR_CORRUPT, "metadata entry 0: detection thresholds low 0.5, high 1.5"},
+    {mut_det_size, TV_ERR_CORRUPT, "metadata entry 0: detection thresholds need 8 bytes, not 4"},
+    {mut_det_twice, TV_ERR_CORRUPT, "metadata entry 1: detection given twice"},
 };
 
 START_TEST(crafted_models) {
@@ -520,7 +543,7 @@ START_TEST(crafted_models) {
     tv_status st;
     const char *msg;
   } pokes[] = {
-      {8, 2, TV_ERR_UNSUPPORTED, "format version 2 is newer than 1"},
+      {8, 3, TV_ERR_UNSUPPORTED, "format version 3 is newer than 2"},
       {8, 0, TV_ERR_CORRUPT, "format version 0 is invalid"},
       {16, 1, TV_ERR_CORRUPT, "header says"},
       {24, 0, TV_ERR_CORRUPT, "metadata section (offset 0,"},
@@ -542,6 +565,52 @@ START_TEST(crafted_models) {
   tv_model *model = NULL;
   tvt_assert_status(ctx, tv_model_load_memory(ctx, b, size, &model), TV_ERR_CORRUPT);
   tvt_assert_error_has(ctx, "checksum mismatch");
+  free(b);
+  /* Version 2 entry counts and sizes that do not fit the metadata section (checksum fixed). */
+  base_model(&m);
+  tvb_detection(&m, 0.3f, 0.6f);
+  b = tvb_bytes(&m, &size);
+  const size_t meta_end = 128 + (size_t)tvb_get64(b + 32);
+  const struct {
+    size_t at; /* from the end of the metadata */
+    uint32_t value;
+    const char *msg;
+  } entry_pokes[] = {
+      {20, 65, "65 metadata entries, more than 64"},   /* the count */
+      {20, 2, "metadata entry 1 truncated"},           /* one entry more than there is */
+      {12, 9, "metadata entry 0 truncated"},           /* entry size past the section */
+      {12, 0xFFFFFFFFu, "metadata entry 0 truncated"}, /* no wrap-around */
+  };
+  for (size_t i = 0; i < sizeof entry_pokes / sizeof entry_pokes[0]; i++) {
+    uint8_t *c = malloc(size);
+    memcpy(c, b, size);
+    tvb_put32(c + meta_end - entry_pokes[i].at, entry_pokes[i].value);
+    tvb_fix_crc(c, size);
+    tvt_assert_status(ctx, tv_model_load_memory(ctx, c, size, &model), TV_ERR_CORRUPT);
+    tvt_assert_error_has(ctx, entry_pokes[i].msg);
+    ck_assert_ptr_null(model);
+    free(c);
+  }
+  /* The accessor: a version 2 model's thresholds; none in version 1 (or NULL). */
+  tvt_assert_ok(ctx, tv_model_load_memory(ctx, b, size, &model));
+  int64_t version = 0;
+  tvt_assert_ok(ctx, tv_model_get(ctx, model, TV_MODEL_FORMAT_VERSION, &version));
+  ck_assert_int_eq(version, 2);
+  float lo = -1, hi = -1;
+  ck_assert_int_eq(tv_model_detection_thresholds(model, &lo, &hi), 1);
+  ck_assert_float_eq(lo, 0.3f);
+  ck_assert_float_eq(hi, 0.6f);
+  ck_assert_int_eq(tv_model_detection_thresholds(model, NULL, NULL), 1);
+  tv_model_free(model);
+  free(b);
+  base_model(&m);
+  b = tvb_bytes(&m, &size);
+  tvt_assert_ok(ctx, tv_model_load_memory(ctx, b, size, &model));
+  lo = hi = -1;
+  ck_assert_int_eq(tv_model_detection_thresholds(model, &lo, &hi), 0);
+  ck_assert_float_eq(lo, -1.0f); /* untouched */
+  ck_assert_int_eq(tv_model_detection_thresholds(NULL, &lo, &hi), 0);
+  tv_model_free(model);
   free(b);
   tv_ctx_destroy(ctx);
 }

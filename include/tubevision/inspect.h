@@ -67,11 +67,12 @@ typedef struct tv_defect {
  * classifier, a TV_MODEL_SCORES model, may be NULL (every defect is then class 0 "defect"). Both
  * are borrowed and must outlive the inspector. config_json is the configuration as JSON text
  * (docs/inspect-json.md, the defaults in models/config/default.json); NULL or "" takes the built-in
- * defaults, and keys left out keep them. Writes *out (NULL on failure). Statuses: TV_OK,
- * TV_ERR_NULL, TV_ERR_ARG (a model of the wrong kind; invalid geometry such as a zero or negative
- * size; tiling the heatmap model's stride does not divide; thresholds out of range; rules naming a
- * class the classifier does not have; unknown keys), TV_ERR_FORMAT (not JSON), TV_ERR_NOMEM.
- * Thread-safe. */
+ * defaults, and keys left out keep them. The detection thresholds default to the ones the heatmap
+ * model carries (tv_model_detection_thresholds), when it does. Writes *out (NULL on failure).
+ * Statuses: TV_OK, TV_ERR_NULL, TV_ERR_ARG (a model of the wrong kind; invalid geometry such as a
+ * zero or negative size; tiling the heatmap model's stride does not divide; thresholds out of
+ * range; rules naming a class the classifier does not have; unknown keys), TV_ERR_FORMAT (not
+ * JSON), TV_ERR_NOMEM. Thread-safe. */
 TV_API tv_status tv_inspector_create(tv_ctx *ctx, const tv_model *heatmap,
                                      const tv_model *classifier, const char *config_json,
                                      tv_inspector **out);

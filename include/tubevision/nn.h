@@ -24,7 +24,7 @@ typedef enum tv_model_output {
 
 /* Integer facts about a model, read by key. Values are pinned. */
 typedef enum tv_model_key {
-  TV_MODEL_FORMAT_VERSION = 1, /* version of the file format */
+  TV_MODEL_FORMAT_VERSION = 1, /* version of the file format (1 or 2) */
   TV_MODEL_INPUT_CHANNELS = 2, /* 1 (grey) or 3 (RGB) for image models; 1..65536 */
   TV_MODEL_INPUT_HEIGHT = 3,   /* the input height the model was made for; 0 = any */
   TV_MODEL_INPUT_WIDTH = 4,    /* likewise */
@@ -50,6 +50,13 @@ TV_API void tv_model_free(tv_model *model);
 
 /* Reads an integer fact. Statuses: TV_OK, TV_ERR_NULL, TV_ERR_ARG (unknown key). Thread-safe. */
 TV_API tv_status tv_model_get(tv_ctx *ctx, const tv_model *model, tv_model_key key, int64_t *value);
+/* The detection thresholds the model's authors recommend for its heatmap (hysteresis: pixels above
+ * high seed a defect, pixels above low connected to a seed belong to it; 0 <= low < 1,
+ * low <= high <= 1), chosen on validation data when it was trained. Returns 1 and writes
+ * *low and *high (either may be NULL) when the model carries them (format version 2), else 0
+ * and writes nothing. The inspection pipeline uses them unless its configuration sets
+ * detection.low / detection.high. Thread-safe. */
+TV_API int tv_model_detection_thresholds(const tv_model *model, float *low, float *high);
 /* The model's name, and the name of class `index` (NULL when out of range). Borrowed from the
  * model: valid until tv_model_free. Thread-safe. */
 TV_API const char *tv_model_name(const tv_model *model);

@@ -17,7 +17,7 @@ void tvi_config_defaults(tvi_inspect_config *c) {
   c->coverage_deg = 0, c->axis_rows = 1;
   c->shading = TV_SHADING_COLUMN_PROFILE, c->shading_param = 63, c->target_level = 0.5;
   c->tile = 256, c->overlap = 32;
-  c->low = 0.48, c->high = 0.99, c->measure_level = 0.5, c->connectivity = 8, c->min_area_px = 4,
+  c->low = 0.5, c->high = 0.9, c->measure_level = 0.5, c->connectivity = 8, c->min_area_px = 4,
   c->heat_channel = -1;
   c->max_open_rows = 8192;
   c->crop_margin = 8;

@@ -163,6 +163,13 @@ tv_status tv_inspector_create(tv_ctx *ctx, const tv_model *heatmap, const tv_mod
     if (!(in->class_names[0] = dup_str("defect"))) TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory");
   }
   tvi_config_defaults(&in->cfg);
+  {
+    /* The heatmap model's recommended thresholds replace the built-in ones; the configuration
+     * overrides either. */
+    float lo, hi;
+    if (tv_model_detection_thresholds(heatmap, &lo, &hi)) /* as written: 0.48, not 0.4799999893 */
+      in->cfg.low = round(lo * 1e6) / 1e6, in->cfg.high = round(hi * 1e6) / 1e6;
+  }
   TVI_TRY(tvi_config_parse(ctx, __func__, config_json, &in->cfg, in->class_names, in->nclasses));
   const tvi_inspect_config *c = &in->cfg;
   const int32_t s = in->stride;

@@ -457,6 +457,35 @@ tv_status tvi_model_parse(tv_ctx *ctx, const char *func, tv_model *m) {
   m->nclasses = (int32_t)u[4];
   for (int k = 0; k < m->nclasses; k++)
     TVI_TRY(rd_string(ctx, func, &r, "class name", 1, &m->class_names[k]));
+  if (m->version >= 2) { /* tagged entries (FORMAT.md, "Metadata entries") */
+    uint32_t nent = 0;
+    if (rd_u32(&r, &nent) != 0) TVI_FAIL_AS(ctx, TV_ERR_CORRUPT, func, "metadata truncated");
+    if (nent > TVI_MODEL_MAX_ENTRIES)
+      TVI_FAIL_AS(ctx, TV_ERR_CORRUPT, func, "%u metadata entries, more than %d", nent,
+                  TVI_MODEL_MAX_ENTRIES);
+    for (uint32_t e = 0; e < nent; e++) {
+      uint32_t tag = 0, esize = 0;
+      if (rd_u32(&r, &tag) != 0 || rd_u32(&r, &esize) != 0 || esize > r.size - r.pos)
+        TVI_FAIL_AS(ctx, TV_ERR_CORRUPT, func, "metadata entry %u truncated", e);
+      reader er = {r.p + r.pos, esize, 0};
+      r.pos += esize;
+      if (tag == TVI_META_DETECTION) {
+        float lo = 0, hi = 0;
+        if (m->has_detection)
+          TVI_FAIL_AS(ctx, TV_ERR_CORRUPT, func, "metadata entry %u: detection given twice", e);
+        if (esize != 8 || rd_f32(&er, &lo) != 0 || rd_f32(&er, &hi) != 0)
+          TVI_FAIL_AS(ctx, TV_ERR_CORRUPT, func,
+                      "metadata entry %u: detection thresholds need 8 bytes, not %u", e, esize);
+        if (!(lo >= 0.0f && lo < 1.0f && hi >= lo && hi <= 1.0f))
+          TVI_FAIL_AS(ctx, TV_ERR_CORRUPT, func,
+                      "metadata entry %u: detection thresholds low %g, high %g outside "
+                      "0 <= low < 1, low <= high <= 1",
+                      e, (double)lo, (double)hi);
+        m->has_detection = 1, m->det_low = lo, m->det_high = hi;
+      }
+      /* Other tags are later additions this reader does not know: skipped. */
+    }
+  }
   if (r.pos != r.size)
     TVI_FAIL_AS(ctx, TV_ERR_CORRUPT, func, "%zu unused bytes after the metadata", r.size - r.pos);
 
@@ -678,6 +707,13 @@ tv_status tv_model_get(tv_ctx *ctx, const tv_model *model, tv_model_key key, int
   }
 done:
   return st;
+}
+
+int tv_model_detection_thresholds(const tv_model *model, float *low, float *high) {
+  if (!model || !model->has_detection) return 0;
+  if (low) *low = model->det_low;
+  if (high) *high = model->det_high;
+  return 1;
 }
 
 const char *tv_model_name(const tv_model *model) { return model ? model->name : NULL; }

@@ -12,13 +12,15 @@
 
 /* ---- file format (models/FORMAT.md) ------------------------------------------------------ */
 #define TVI_MODEL_MAGIC "\x89TVMODEL"
-#define TVI_MODEL_VERSION 1
+#define TVI_MODEL_VERSION 2
 #define TVI_MODEL_HEADER_SIZE 128
 #define TVI_MODEL_OP_SIZE 128
 #define TVI_MODEL_MAX_INPUTS 8
 #define TVI_MODEL_MAX_OPS 4096
 #define TVI_MODEL_MAX_TENSORS 65536
 #define TVI_MODEL_MAX_CLASSES 4096
+#define TVI_MODEL_MAX_ENTRIES 64 /* metadata entries (format 2) */
+#define TVI_META_DETECTION 1     /* metadata entry tag: f32 low, f32 high */
 #define TVI_MODEL_MAX_STRING 255
 #define TVI_MODEL_MAX_CHANNELS 65536
 #define TVI_MODEL_MAX_KERNEL 7
@@ -89,6 +91,8 @@ struct tv_model {
   char **class_names; /* nclasses strings (possibly empty "") */
   int32_t channels, height, width, output_kind, nclasses, heatmap_stride;
   float mean[4], std[4];
+  int has_detection;       /* format 2: recommended detection thresholds present */
+  float det_low, det_high; /* ... and their values */
   int32_t nops, nvalues, output_value;
   tvi_op *ops;
   int64_t parameters, flops;

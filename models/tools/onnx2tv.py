@@ -648,7 +648,7 @@ FOLDABLE = {"Identity": _fold_identity}
 
 
 def convert(model, name=None, kind=None, classes=None, stride=None, mean=None, std=None,
-            bind=None):
+            bind=None, detection=None):
     """Returns a tvformat.Model for an onnx.ModelProto, or raises Unsupported."""
     cv = Converter(model, bind)
     m = cv.run(name or model.graph.name or "model")
@@ -678,6 +678,16 @@ def convert(model, name=None, kind=None, classes=None, stride=None, mean=None, s
         m.mean = (list(mean) * 4)[:4] if len(mean) == 1 else list(mean) + [0.0] * (4 - len(mean))
     if std:
         m.std = (list(std) * 4)[:4] if len(std) == 1 else list(std) + [1.0] * (4 - len(std))
+    if detection:
+        if m.kind != tvformat.HEATMAP:
+            raise Unsupported("detection thresholds belong to heatmap models")
+        if len(detection) != 2:
+            raise Unsupported("detection thresholds: give two numbers, LOW,HIGH")
+        lo, hi = detection
+        if not (0 <= lo < 1 and lo <= hi <= 1):
+            raise Unsupported("detection thresholds %g, %g: need 0 <= low < 1, low <= high <= 1"
+                              % (lo, hi))
+        m.detection = (lo, hi)
     return m
 
 
@@ -691,6 +701,8 @@ def main(argv=None):
     ap.add_argument("--stride", type=int, help="heatmap stride (input pixels per output pixel)")
     ap.add_argument("--mean", help="comma-separated per-channel means (pixels scaled to [0, 1])")
     ap.add_argument("--std", help="comma-separated per-channel standard deviations")
+    ap.add_argument("--detection", metavar="LOW,HIGH",
+                    help="recommended hysteresis thresholds of a heatmap model (format version 2)")
     args = ap.parse_args(argv)
     import onnx
     try:
@@ -698,7 +710,7 @@ def main(argv=None):
         floats = lambda s: [float(v) for v in s.split(",")] if s else None  # noqa: E731
         m = convert(model, args.name, args.kind,
                     args.classes.split(",") if args.classes else None, args.stride,
-                    floats(args.mean), floats(args.std))
+                    floats(args.mean), floats(args.std), detection=floats(args.detection))
     except Unsupported as e:
         print("onnx2tv: unsupported: %s" % e, file=sys.stderr)
         return 2

@@ -7,7 +7,9 @@ import zlib
 import numpy as np
 
 MAGIC = b"\x89TVMODEL"
-VERSION = 1
+VERSION = 1  # written when a model has no metadata entries
+VERSION_ENTRIES = 2  # metadata entries (detection thresholds)
+TAG_DETECTION = 1
 HEADER_SIZE = 128
 NO_TENSOR = 0xFFFFFFFF
 
@@ -28,6 +30,7 @@ class Model:
         self.kind = SCORES
         self.classes = []
         self.stride = 0
+        self.detection = None  # (low, high) recommended detection thresholds, or None
         self.ops = []
         self.tensors = []
         self.output = None
@@ -54,6 +57,13 @@ class Model:
         for c in self.classes:
             c = c.encode()
             meta += struct.pack("<I", len(c)) + c
+        version = VERSION
+        if self.detection is not None:
+            lo, hi = (float(v) for v in self.detection)
+            if not (0 <= lo < 1 and lo <= hi <= 1):
+                raise ValueError("detection thresholds need 0 <= low < 1 and low <= high <= 1")
+            meta += struct.pack("<III2f", 1, TAG_DETECTION, 8, lo, hi)
+            version = VERSION_ENTRIES
         out = self.output if self.output is not None else len(self.ops)
         graph = struct.pack("<II", len(self.ops), out)
         for (t, ins, ip, fp, w, b) in self.ops:
@@ -81,7 +91,7 @@ class Model:
         body = head + b"\0" * (HEADER_SIZE - 16 - len(head)) + meta + graph + table
         body += b"\0" * (data_off - 16 - len(body)) + data
         crc = zlib.crc32(body) & 0xFFFFFFFF
-        return MAGIC + struct.pack("<II", VERSION, crc) + body
+        return MAGIC + struct.pack("<II", version, crc) + body
 
     def save(self, path):
         with open(path, "wb") as f:

@@ -2,7 +2,7 @@
 # Measures the shipped models with tubevision's own runtime on images they were not trained on
 # (the fixed held-out splits of neu_data.py and mt_data.py) and prints the figures of the model
 # cards. Usage: evaluate.py [--classifier M.tvm] [--heatmap M.tvm] [--config C.json] [--no-synth]
-# (the heatmap is measured at the detection thresholds of the pipeline configuration C.json);
+# (the heatmap is measured at the detection thresholds the pipeline uses: C.json's, else the model's);
 # evaluate.py --choose-thresholds [--heatmap M.tvm] re-derives those thresholds from validation data.
 # SPDX-License-Identifier: Apache-2.0
 import argparse
@@ -73,10 +73,12 @@ def detect(hm, low, high):
     return tv.hysteresis(hm, low, high, 8) > 0
 
 
-def shipped_thresholds(config):
-    """(low, high) of the detection section of the pipeline's configuration file."""
-    d = json.loads(pathlib.Path(config).read_text())["detection"]
-    return float(d["low"]), float(d["high"])
+def shipped_thresholds(config, model_path):
+    """(low, high) as the pipeline takes them: the configuration file's detection section where
+    it sets them, else the thresholds the model carries, else the built-in 0.5 and 0.9."""
+    d = json.loads(pathlib.Path(config).read_text()).get("detection", {})
+    low, high = tv.Model(model_path).detection_thresholds or (0.5, 0.9)
+    return float(d.get("low", low)), float(d.get("high", high))
 
 
 def score(cases, low, high):
@@ -142,7 +144,8 @@ def main():
     ap.add_argument("--classifier", default=str(HERE.parent / "neu_classifier.tvm"))
     ap.add_argument("--heatmap", default=str(HERE.parent / "heatmap.tvm"))
     ap.add_argument("--config", default=str(HERE.parent / "config" / "default.json"),
-                    help="the pipeline configuration whose detection low/high are measured")
+                    help="pipeline configuration; its detection low/high, when set, override the "
+                    "model's")
     ap.add_argument("--no-synth", action="store_true", help="skip the synthetic tube surfaces")
     ap.add_argument("--choose-thresholds", action="store_true",
                     help="only print the detection low/high chosen for --heatmap on the "
@@ -155,7 +158,7 @@ def main():
     if pathlib.Path(args.classifier).is_file():  # /dev/null skips it
         out["classifier"] = evaluate_classifier(args.classifier)
     if pathlib.Path(args.heatmap).is_file():
-        low, high = shipped_thresholds(args.config)
+        low, high = shipped_thresholds(args.config, args.heatmap)
         out["heatmap"] = evaluate_heatmap(args.heatmap, low, high)
         if not args.no_synth:
             out["heatmap"]["synthetic_tubes"] = evaluate_heatmap_synth(args.heatmap, low, high)

@@ -287,7 +287,8 @@ def main():
                                     "heatmap": {0: "n", 2: "oh", 3: "ow"}})
     cmd = [sys.executable, str(HERE.parent / "tools" / "onnx2tv.py"), str(onnx_path),
            str(out / "heatmap.tvm"), "--name", "heatmap", "--kind", "heatmap", "--classes",
-           "defect", "--stride", str(STRIDE), "--mean", str(MEAN), "--std", str(STD)]
+           "defect", "--stride", str(STRIDE), "--mean", str(MEAN), "--std", str(STD),
+           "--detection", "%.2f,%.2f" % (lo, hi)]
     print(" ".join(cmd))
     subprocess.run(cmd, check=False)
 

@@ -73,3 +73,35 @@ def test_model_errors(tmp_path):
     m.close()
     with pytest.raises(tv.InvalidArgumentError):
         m.get("classes")
+
+
+def test_detection_thresholds_travel_with_the_model(tmp_path):
+    """A heatmap model carries its recommended thresholds (format version 2); the pipeline takes
+    them unless its configuration sets its own; tvm_detection.py writes and removes them."""
+    import subprocess
+    import sys
+    shipped = tv.Model(ROOT / "models" / "heatmap.tvm")
+    assert shipped.get("format_version") == 2
+    assert shipped.detection_thresholds == pytest.approx((0.48, 0.99))
+    tiny = DATA / "tiny_heat.tvm"
+    assert tv.Model(tiny).detection_thresholds is None and tv.Model(tiny).get("format_version") == 1
+    tool = [sys.executable, str(ROOT / "models" / "tools" / "tvm_detection.py")]
+    stamped, cleared = tmp_path / "stamped.tvm", tmp_path / "cleared.tvm"
+    subprocess.run(tool + [str(tiny), str(stamped), "--set", "0.25,0.75"], check=True,
+                   capture_output=True)
+    m = tv.Model(stamped)
+    assert m.get("format_version") == 2 and m.detection_thresholds == (0.25, 0.75)
+    assert np.array_equal(m.run_tensor(np.ones((1, 1, 24, 32), np.float32)),
+                          tv.Model(tiny).run_tensor(np.ones((1, 1, 24, 32), np.float32)))
+    subprocess.run(tool + [str(stamped), str(cleared), "--clear"], check=True, capture_output=True)
+    assert cleared.read_bytes() == tiny.read_bytes()  # the original file, byte for byte
+    bad = subprocess.run(tool + [str(tiny), str(tmp_path / "x.tvm"), "--set", "0.9,0.2"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "low <= high" in bad.stderr
+    # The pipeline: the model's thresholds by default, the configuration's when it sets them.
+    with tv.Inspector(shipped) as insp:
+        assert (insp.config["detection"]["low"], insp.config["detection"]["high"]) == (0.48, 0.99)
+    with tv.Inspector(shipped, config={"detection": {"high": 0.95}}) as insp:
+        assert (insp.config["detection"]["low"], insp.config["detection"]["high"]) == (0.48, 0.95)
+    with tv.Inspector(tiny) as insp:  # no thresholds in the model: the built-in ones
+        assert (insp.config["detection"]["low"], insp.config["detection"]["high"]) == (0.5, 0.9)

@@ -138,6 +138,7 @@ PROTOTYPES = {
     "tv_model_name": (c_char_p, [c_void_p]),
     "tv_model_class_name": (c_char_p, [c_void_p, c_int32]),
     "tv_model_normalization": (ST, [CTX, c_void_p, F4, F4]),
+    "tv_model_detection_thresholds": (ctypes.c_int, [c_void_p, POINTER(c_float), POINTER(c_float)]),
     "tv_session_create": (ST, [CTX, c_void_p, POINTER(c_void_p)]),
     "tv_session_destroy": (None, [c_void_p]),
     "tv_session_output_shape": (ST, [CTX, c_void_p, c_int32, c_int32, c_int32, c_int64 * 4]),

@@ -65,6 +65,15 @@ class Model:
         c = self.input_channels
         return tuple(m[:c]), tuple(s[:c])
 
+    @property
+    def detection_thresholds(self):
+        """(low, high) hysteresis thresholds the model's authors recommend for its heatmap
+        (format version 2), or None when the model carries none."""
+        lo, hi = ctypes.c_float(), ctypes.c_float()
+        if not lib.tv_model_detection_thresholds(self._handle(), ctypes.byref(lo), ctypes.byref(hi)):
+            return None
+        return (lo.value, hi.value)
+
     def _handle(self):
         if not self._finalizer.alive:
             raise InvalidArgumentError(2, "the model is closed")
