@@ -19,6 +19,23 @@ ACT = {"none": 0, "relu": 1, "leaky_relu": 2, "sigmoid": 3, "silu": 4, "hardswis
 SCORES, HEATMAP = 1, 2
 
 
+def assemble(version, meta, graph, table, data):
+    """A whole file from its four sections: header (with size, offsets and CRC-32), the sections
+    in order, and zero padding so the data section starts on a multiple of 64 bytes."""
+    meta_off = HEADER_SIZE
+    graph_off = meta_off + len(meta)
+    table_off = graph_off + len(graph)
+    data_off = table_off + len(table)
+    data_off += (-data_off) % 64
+    size = data_off + len(data)
+    head = struct.pack("<Q4Q4Q", size, meta_off, len(meta), graph_off, len(graph), table_off,
+                       len(table), data_off, len(data))
+    body = head + b"\0" * (HEADER_SIZE - 16 - len(head)) + meta + graph + table
+    body += b"\0" * (data_off - 16 - len(body)) + data
+    crc = zlib.crc32(body) & 0xFFFFFFFF
+    return MAGIC + struct.pack("<II", version, crc) + body
+
+
 class Model:
     """A graph under construction. Value 0 is the input; op i produces value i + 1."""
 
@@ -80,18 +97,7 @@ class Model:
             data += b"\0" * pad
             table += struct.pack("<QQ", len(data), t.size)
             data += t.tobytes()
-        meta_off = HEADER_SIZE
-        graph_off = meta_off + len(meta)
-        table_off = graph_off + len(graph)
-        data_off = table_off + len(table)
-        data_off += (-data_off) % 64
-        size = data_off + len(data)
-        head = struct.pack("<Q4Q4Q", size, meta_off, len(meta), graph_off, len(graph), table_off,
-                           len(table), data_off, len(data))
-        body = head + b"\0" * (HEADER_SIZE - 16 - len(head)) + meta + graph + table
-        body += b"\0" * (data_off - 16 - len(body)) + data
-        crc = zlib.crc32(body) & 0xFFFFFFFF
-        return MAGIC + struct.pack("<II", version, crc) + body
+        return assemble(version, meta, graph, table, data)
 
     def save(self, path):
         with open(path, "wb") as f:

@@ -18,7 +18,8 @@ def read_sections(blob):
     version, crc = struct.unpack_from("<II", blob, 8)
     if version not in (1, 2):
         raise ValueError("format version %d is not 1 or 2" % version)
-    if zlib.crc32(blob[16:]) & 0xFFFFFFFF != crc or struct.unpack_from("<Q", blob, 16)[0] != len(blob):
+    if (zlib.crc32(blob[16:]) & 0xFFFFFFFF != crc
+            or struct.unpack_from("<Q", blob, 16)[0] != len(blob)):
         raise ValueError("checksum or size mismatch: the file is damaged")
     secs = [struct.unpack_from("<QQ", blob, 24 + 16 * k) for k in range(4)]
     return version, secs
@@ -61,18 +62,7 @@ def rewrite(blob, detection):
     graph = blob[secs[1][0]:secs[1][0] + secs[1][1]]
     table = blob[secs[2][0]:secs[2][0] + secs[2][1]]
     data = blob[secs[3][0]:secs[3][0] + secs[3][1]]
-    meta_off = tvformat.HEADER_SIZE
-    graph_off = meta_off + len(new_meta)
-    table_off = graph_off + len(graph)
-    data_off = table_off + len(table)
-    data_off += (-data_off) % 64
-    size = data_off + len(data)
-    head = struct.pack("<Q4Q4Q", size, meta_off, len(new_meta), graph_off, len(graph), table_off,
-                       len(table), data_off, len(data))
-    body = head + b"\0" * (tvformat.HEADER_SIZE - 16 - len(head)) + new_meta + graph + table
-    body += b"\0" * (data_off - 16 - len(body)) + data
-    crc = zlib.crc32(body) & 0xFFFFFFFF
-    return tvformat.MAGIC + struct.pack("<II", out_version, crc) + body
+    return tvformat.assemble(out_version, new_meta, graph, table, data)
 
 
 def main(argv=None):
