@@ -25,6 +25,8 @@ enum { NVARIANTS = sizeof table / sizeof table[0], GUARD = 64, MAXN = 200, PAD =
 /* ---- kernels: every variant against the scalar reference ------------------------------------ */
 
 typedef void (*d3_fn)(const void *, const void *, const void *, void *, int, size_t, int);
+typedef void (*d3a_fn)(const void *, const void *, const void *, void *, int, size_t, int, double,
+                       double);
 
 /* Source rows with a sample before and after [0, n]: random, with runs of extremes. */
 static void fill_rows(uint8_t *buf, size_t bytes, uint64_t seed, int es) {
@@ -33,10 +35,15 @@ static void fill_rows(uint8_t *buf, size_t bytes, uint64_t seed, int es) {
     memset(buf + i, (i / 37) % 2 ? 0xff : 0x00, 2 * (size_t)es);
 }
 
-/* Runs kernel `fn` of variant v and the scalar one at every length 0..MAXN and 3 misalignments. */
-static void check_kernel(int v, int es, int ods, size_t offset_of_fn, int out, int arg) {
-  const d3_fn fn = *(const d3_fn *)(const void *)((const char *)table[v].k + offset_of_fn);
-  const d3_fn ref = *(const d3_fn *)(const void *)((const char *)&tvi_deriv_scalar + offset_of_fn);
+/* Runs kernel `fn` of variant v and the scalar one at every length 0..MAXN and 3 misalignments;
+ * affine: a d3 kernel (scale and delta; the others take neither). */
+static void check_kernel(int v, int es, int ods, size_t offset_of_fn, int out, int arg, int affine,
+                         double scale, double delta) {
+  const void *fp = (const char *)table[v].k + offset_of_fn;
+  const void *rp = (const char *)&tvi_deriv_scalar + offset_of_fn;
+  const d3_fn fn = affine ? NULL : *(const d3_fn *)fp, ref = affine ? NULL : *(const d3_fn *)rp;
+  const d3a_fn fna = affine ? *(const d3a_fn *)fp : NULL;
+  const d3a_fn refa = affine ? *(const d3a_fn *)rp : NULL;
   const size_t sbytes = (size_t)(MAXN + PAD) * (size_t)es;
   const size_t dbytes = (size_t)(MAXN + PAD) * (size_t)ods + GUARD;
   uint8_t *r[3], *d1 = malloc(dbytes), *d2 = malloc(dbytes);
@@ -52,11 +59,17 @@ static void check_kernel(int v, int es, int ods, size_t offset_of_fn, int out, i
       const size_t so = (1 + off) * (size_t)es, dof = off * (size_t)ods;
       memset(d1, 0xa5, dbytes);
       memset(d2, 0xa5, dbytes);
-      ref(r[0] + so, r[1] + so, r[2] + so, d1 + dof, out, n, arg);
-      fn(r[0] + so, r[1] + so, r[2] + so, d2 + dof, out, n, arg);
+      if (affine) {
+        refa(r[0] + so, r[1] + so, r[2] + so, d1 + dof, out, n, arg, scale, delta);
+        fna(r[0] + so, r[1] + so, r[2] + so, d2 + dof, out, n, arg, scale, delta);
+      } else {
+        ref(r[0] + so, r[1] + so, r[2] + so, d1 + dof, out, n, arg);
+        fn(r[0] + so, r[1] + so, r[2] + so, d2 + dof, out, n, arg);
+      }
       ck_assert_msg(memcmp(d1, d2, dbytes) == 0,
-                    "%s differs from scalar: src %d-byte, out %d, arg %d, n=%zu offset=%zu",
-                    table[v].name, es, out, arg, n, off);
+                    "%s differs from scalar: src %d-byte, out %d, arg %d, scale %g delta %g, n=%zu "
+                    "offset=%zu",
+                    table[v].name, es, out, arg, scale, delta, n, off);
     }
   for (int i = 0; i < 3; i++) free(r[i]);
   free(d1);
@@ -70,23 +83,228 @@ START_TEST(variants_match_scalar) {
       printf("deriv: %s not run (CPU level %s)\n", table[v].name, tv_isa_name(tv_cpu_isa()));
       continue;
     }
-    for (int kind = 0; kind < TVI_D3_KINDS; kind++) {
-      check_kernel(v, 1, 2, offsetof(tvi_deriv_kernels, d3_u8), TVI_DOUT_S16, kind);
-      check_kernel(v, 1, 4, offsetof(tvi_deriv_kernels, d3_u8), TVI_DOUT_F32, kind);
-      check_kernel(v, 2, 2, offsetof(tvi_deriv_kernels, d3_u16), TVI_DOUT_S16, kind);
-      check_kernel(v, 2, 4, offsetof(tvi_deriv_kernels, d3_u16), TVI_DOUT_F32, kind);
-    }
+    /* scale 1, delta 0 (stored directly); half-way values; saturation of either sign. */
+    static const double affine[][2] = {{1, 0}, {0.5, 0}, {-3, 0.5}, {0.37, -5.5}, {1e4, 1}};
+    for (int kind = 0; kind < TVI_D3_KINDS; kind++)
+      for (int a = 0; a < 5; a++) {
+        const double sc = affine[a][0], de = affine[a][1];
+        check_kernel(v, 1, 2, offsetof(tvi_deriv_kernels, d3_u8), TVI_DOUT_S16, kind, 1, sc, de);
+        check_kernel(v, 1, 4, offsetof(tvi_deriv_kernels, d3_u8), TVI_DOUT_F32, kind, 1, sc, de);
+        check_kernel(v, 2, 2, offsetof(tvi_deriv_kernels, d3_u16), TVI_DOUT_S16, kind, 1, sc, de);
+        check_kernel(v, 2, 4, offsetof(tvi_deriv_kernels, d3_u16), TVI_DOUT_F32, kind, 1, sc, de);
+      }
     for (int scharr = 0; scharr < 2; scharr++) {
       static const int outs[3][2] = {{TVI_DOUT_F32, 4}, {TVI_DOUT_U8, 1}, {TVI_DOUT_U16, 2}};
       for (int o = 0; o < 3; o++) {
-        check_kernel(v, 1, outs[o][1], offsetof(tvi_deriv_kernels, mag3_u8), outs[o][0], scharr);
-        check_kernel(v, 2, outs[o][1], offsetof(tvi_deriv_kernels, mag3_u16), outs[o][0], scharr);
+        check_kernel(v, 1, outs[o][1], offsetof(tvi_deriv_kernels, mag3_u8), outs[o][0], scharr, 0,
+                     1, 0);
+        check_kernel(v, 2, outs[o][1], offsetof(tvi_deriv_kernels, mag3_u16), outs[o][0], scharr, 0,
+                     1, 0);
       }
     }
     tested++;
   }
   ck_assert_int_ge(tested, 1);
   ck_assert_int_eq(table[NVARIANTS - 1].isa, TV_ISA_SCALAR);
+}
+END_TEST
+
+/* ---- separable passes: every variant against the scalar reference ---------------------------- */
+
+/* Taps for a pass of nt taps: random in [-lim, lim], none zero, sum |k| <= sum_max. */
+static void random_taps(int32_t *k, int nt, int lim, int sum_max, uint64_t *seed) {
+  for (;;) {
+    int sum = 0;
+    for (int i = 0; i < nt; i++) {
+      k[i] = (int32_t)(tvt_rand(seed) % (uint64_t)(2 * lim + 1)) - lim;
+      if (k[i] == 0) k[i] = 1;
+      sum += k[i] < 0 ? -k[i] : k[i];
+    }
+    if (sum <= sum_max) return;
+  }
+}
+
+/* Random f32 samples with a few NaN, infinities and signed zeros. */
+static float random_f32(uint64_t *seed) {
+  const uint64_t r = tvt_rand(seed);
+  switch (r % 97) {
+  case 0: return NAN;
+  case 1: return INFINITY;
+  case 2: return -INFINITY;
+  case 3: return -0.0f;
+  default: return (float)((double)(r >> 11) / 9007199254740992.0 * 2e6 - 1e6);
+  }
+}
+
+/* A buffer of exactly `bytes` at a misalignment of `off` bytes (ASan sees reads past its end). */
+static uint8_t *exact_buf(size_t bytes, size_t off, uint8_t **base) {
+  *base = malloc(bytes + off + 1);
+  ck_assert(*base);
+  return *base + off;
+}
+
+/* Whether two output buffers are equal: bit for bit, except that any NaN equals any NaN when the
+ * samples are floating point (elem 4: f32, 8: f64; 0: integers). Which NaN an operation on two
+ * NaNs gives depends on its operand order, which a compiler may swap. */
+static int same_samples(const uint8_t *a, const uint8_t *b, size_t bytes, int elem) {
+  if (elem == 0) return memcmp(a, b, bytes) == 0;
+  for (size_t i = 0; i + (size_t)elem <= bytes; i += (size_t)elem) {
+    if (memcmp(a + i, b + i, (size_t)elem) == 0) continue;
+    if (elem == 4) {
+      float x, y;
+      memcpy(&x, a + i, 4);
+      memcpy(&y, b + i, 4);
+      if (!(isnan(x) && isnan(y))) return 0;
+    } else {
+      double x, y;
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (!(isnan(x) && isnan(y))) return 0;
+    }
+  }
+  return 1;
+}
+
+/* Column passes (u8, u16, f32) of every tap count, length 0..MAXN and 3 misalignments. */
+static void check_dcol(int v, int es) {
+  const tvi_deriv_kernels *K = table[v].k, *R = &tvi_deriv_scalar;
+  const int ods = es == 4 ? 8 : 4;
+  uint64_t seed = 1234u + (uint64_t)es;
+  for (int nt = 1; nt <= TVI_DTAPS; nt++)
+    for (size_t n = 0; n <= MAXN; n++)
+      for (size_t off = 0; off < 3; off++) {
+        int32_t k[TVI_DTAPS];
+        /* The contract: u8 sum |k| <= 128, u16 <= 32767; real Sobel taps sum to at most 64. */
+        random_taps(k, nt, es == 1 ? 40 : 2000, es == 1 ? 128 : 32767, &seed);
+        uint8_t *base[TVI_DTAPS], *rows[TVI_DTAPS];
+        for (int i = 0; i < nt; i++) {
+          rows[i] = exact_buf(n * (size_t)es, off * (size_t)es, &base[i]);
+          for (size_t x = 0; x < n; x++) {
+            if (es == 4) {
+              const float f = random_f32(&seed);
+              memcpy(rows[i] + 4 * x, &f, 4);
+            } else if (es == 2) {
+              const uint16_t u = x % 23 == 0 ? 65535 : (uint16_t)(tvt_rand(&seed) >> 48);
+              memcpy(rows[i] + 2 * x, &u, 2);
+            } else {
+              rows[i][x] = x % 19 == 0 ? 255 : (uint8_t)(tvt_rand(&seed) >> 56);
+            }
+          }
+        }
+        const size_t dbytes = (n + 1) * (size_t)ods + GUARD;
+        uint8_t *d1 = malloc(dbytes), *d2 = malloc(dbytes);
+        ck_assert(d1 && d2);
+        memset(d1, 0xa5, dbytes);
+        memset(d2, 0xa5, dbytes);
+        void *o1 = d1 + off * (size_t)ods, *o2 = d2 + off * (size_t)ods;
+        if (es == 1) {
+          R->dcol_u8((const uint8_t *const *)rows, k, nt, o1, n);
+          K->dcol_u8((const uint8_t *const *)rows, k, nt, o2, n);
+        } else if (es == 2) {
+          const uint16_t *r16[TVI_DTAPS];
+          for (int i = 0; i < nt; i++) r16[i] = (const uint16_t *)(const void *)rows[i];
+          R->dcol_u16(r16, k, nt, o1, n);
+          K->dcol_u16(r16, k, nt, o2, n);
+        } else {
+          const float *rf[TVI_DTAPS];
+          for (int i = 0; i < nt; i++) rf[i] = (const float *)(const void *)rows[i];
+          R->dcol_f32(rf, k, nt, o1, n);
+          K->dcol_f32(rf, k, nt, o2, n);
+        }
+        ck_assert_msg(same_samples(d1, d2, dbytes, es == 4 ? 8 : 0),
+                      "%s column pass differs from scalar: src %d-byte, nt %d, n=%zu offset=%zu",
+                      table[v].name, es, nt, n, off);
+        for (int i = 0; i < nt; i++) free(base[i]);
+        free(d1);
+        free(d2);
+      }
+}
+
+/* Row passes (int32, f64): every tap count, output kind, with and without an accumulator row,
+ * plain and affine outputs (half-way values, saturation), length 0..MAXN, 3 misalignments. */
+static void check_drow(int v, int f64) {
+  const tvi_deriv_kernels *K = table[v].k, *R = &tvi_deriv_scalar;
+  static const double affine[][2] = {{1, 0}, {0.5, 0}, {-3, 0.5}, {0.37, -5.5}, {900, 1}};
+  static const int outs[3][2] = {{TVI_DOUT_S16, 2}, {TVI_DOUT_F32, 4}, {TVI_DOUT_ACC, 0}};
+  const size_t es = f64 ? 8 : 4, span = 2 * 3 + 1; /* offsets in [0, 7) as radius 3 */
+  uint64_t seed = 777u + (uint64_t)f64;
+  for (int nt = 1; nt <= TVI_DTAPS; nt++)
+    for (int oi = 0; oi < 3; oi++)
+      for (int a = 0; a < 5; a++)
+        for (int with_acc = 0; with_acc < 2; with_acc++) {
+          const int out = outs[oi][0];
+          const size_t ods = outs[oi][1] ? (size_t)outs[oi][1] : es;
+          if (out == TVI_DOUT_ACC && a > 0) continue;
+          for (size_t n = 0; n <= MAXN; n += n < 40 ? 1 : 7)
+            for (size_t off = 0; off < 3; off++) {
+              int32_t k[TVI_DTAPS], o[TVI_DTAPS];
+              random_taps(k, nt, 64, 64 * 7, &seed);
+              for (int i = 0; i < nt; i++) o[i] = (int32_t)(tvt_rand(&seed) % span);
+              uint8_t *vb, *ab = NULL;
+              uint8_t *vv = exact_buf((n + span - 1) * es, off * es, &vb);
+              uint8_t *aa = with_acc ? exact_buf(n * es, off * es, &ab) : NULL;
+              for (size_t x = 0; x < n + span - 1; x++) {
+                if (f64) {
+                  const double d = (double)random_f32(&seed) * (x % 3 ? 1 : 1e-3);
+                  memcpy(vv + 8 * x, &d, 8);
+                } else {
+                  /* |v| < 2^20: sums of 7 taps of at most 64 stay in int32. */
+                  const int32_t i32 = (int32_t)(tvt_rand(&seed) >> 44) - (1 << 19);
+                  memcpy(vv + 4 * x, &i32, 4);
+                }
+              }
+              for (size_t x = 0; with_acc && x < n; x++) {
+                if (f64) {
+                  const double d = random_f32(&seed);
+                  memcpy(aa + 8 * x, &d, 8);
+                } else {
+                  const int32_t i32 = (int32_t)(tvt_rand(&seed) >> 44) - (1 << 19);
+                  memcpy(aa + 4 * x, &i32, 4);
+                }
+              }
+              const size_t dbytes = (n + 1) * ods + GUARD;
+              uint8_t *d1 = malloc(dbytes), *d2 = malloc(dbytes);
+              ck_assert(d1 && d2);
+              memset(d1, 0xa5, dbytes);
+              memset(d2, 0xa5, dbytes);
+              void *o1 = d1 + off * ods, *o2 = d2 + off * ods;
+              const double sc = affine[a][0], de = affine[a][1];
+              if (f64) {
+                R->drow_f64((const double *)(const void *)vv, o, k, nt,
+                            (const double *)(const void *)aa, o1, out, n, sc, de);
+                K->drow_f64((const double *)(const void *)vv, o, k, nt,
+                            (const double *)(const void *)aa, o2, out, n, sc, de);
+              } else {
+                R->drow_s32((const int32_t *)(const void *)vv, o, k, nt,
+                            (const int32_t *)(const void *)aa, o1, out, n, sc, de);
+                K->drow_s32((const int32_t *)(const void *)vv, o, k, nt,
+                            (const int32_t *)(const void *)aa, o2, out, n, sc, de);
+              }
+              /* f32 outputs, and f64 accumulators, may hold NaN. */
+              const int elem = out == TVI_DOUT_F32 ? 4 : out == TVI_DOUT_ACC && f64 ? 8 : 0;
+              ck_assert_msg(
+                  same_samples(d1, d2, dbytes, elem),
+                  "%s row pass differs from scalar: %s, nt %d, out %d, scale %g delta %g, "
+                  "acc %d, n=%zu offset=%zu",
+                  table[v].name, f64 ? "f64" : "s32", nt, out, sc, de, with_acc, n, off);
+              free(vb);
+              free(ab);
+              free(d1);
+              free(d2);
+            }
+        }
+}
+
+START_TEST(separable_variants_match_scalar) {
+  int tested = 0;
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) continue;
+    for (int es = 1; es <= 4; es *= 2) check_dcol(v, es);
+    check_drow(v, 0);
+    check_drow(v, 1);
+    tested++;
+  }
+  ck_assert_int_ge(tested, 1);
 }
 END_TEST
 
@@ -236,7 +454,7 @@ static void run_grid(op_kind op, int cap_lo) {
                   for (int dx = 0; dx <= 2; dx++)
                     for (int dy = 0; dy <= 2; dy++) {
                       if (dx + dy == 0) continue;
-                      if (sc > 0 && (ksize > 3 || si > 0)) continue; /* keep the grid small */
+                      if (sc > 0 && si > 0) continue; /* keep the grid small */
                       tvt_assert_ok(
                           ctx, tv_sobel(ctx, s, d, dx, dy, ksize, scale, delta, borders[b], bv));
                       const kern7 K = sobel_kernel(dx, dy, ksize);
@@ -366,6 +584,56 @@ START_TEST(threads_identical) {
 }
 END_TEST
 
+/* Every SIMD level and 1 or 2 threads give the scalar single-thread result bit for bit (the
+ * separable path: apertures 5 and 7, second orders, scale and delta, f32 sources). */
+START_TEST(caps_threads_identical) {
+  tv_ctx *ctx = tvt_ctx();
+  for (int st = 0; st < 3; st++)
+    for (int dt = 0; dt < 2; dt++)
+      for (int op = 0; op < 8; op++) {
+        tv_image *s = NULL, *ref = NULL, *d = NULL;
+        const int32_t w = 517, h = 101;
+        tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, src_types[st], &s));
+        tvt_fill_random(s, 31 + (uint64_t)st);
+        tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, dst_types[dt], &ref));
+        tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, dst_types[dt], &d));
+        for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
+          if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+          if (cap != TV_ISA_SCALAR && !tvi_isa_allowed(tv_cpu_isa(), (tv_isa)cap)) continue;
+          for (int threads = 1; threads <= 2; threads++) {
+            tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, threads));
+            const int first = cap == TV_ISA_SCALAR && threads == 1;
+            tv_image *out = first ? ref : d;
+            const tv_border b = (tv_border)(op % 3);
+            switch (op) {
+            case 0: tvt_assert_ok(ctx, tv_sobel(ctx, s, out, 1, 0, 5, 1, 0, b, 7)); break;
+            case 1: tvt_assert_ok(ctx, tv_sobel(ctx, s, out, 0, 1, 7, 1, 0, b, 300)); break;
+            case 2: tvt_assert_ok(ctx, tv_sobel(ctx, s, out, 2, 0, 3, 1, 0, b, 1e6)); break;
+            case 3: tvt_assert_ok(ctx, tv_sobel(ctx, s, out, 1, 1, 5, -0.5, 2.5, b, 0)); break;
+            case 4: tvt_assert_ok(ctx, tv_sobel(ctx, s, out, 0, 2, 7, 0.01, -1, b, -9)); break;
+            case 5: tvt_assert_ok(ctx, tv_laplacian(ctx, s, out, 3, 0.5, 1, b, 4)); break;
+            case 6: tvt_assert_ok(ctx, tv_scharr(ctx, s, out, 1, 0, 3, 0.5, b, 4)); break;
+            default:
+              if (dst_types[dt] == TV_F32 && src_types[st] == TV_F32)
+                tvt_assert_ok(ctx, tv_gradient_magnitude(ctx, s, out, op & 1, b, 0));
+              else
+                tvt_assert_ok(ctx, tv_sobel(ctx, s, out, 2, 2, 5, 1, 0, b, 1));
+              break;
+            }
+            if (!first)
+              ck_assert_msg(tvt_images_equal(ref, d),
+                            "op %d src %d dst %d: cap %d, %d threads differ", op, src_types[st],
+                            dst_types[dt], cap, threads);
+          }
+        }
+        tv_image_destroy(s);
+        tv_image_destroy(ref);
+        tv_image_destroy(d);
+      }
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
 START_TEST(bad_input) {
   tv_ctx *ctx = tvt_ctx();
   tv_image *s = NULL, *d = NULL, *s3 = NULL, *d3 = NULL, *big = NULL, *u8d = NULL, *s16s = NULL;
@@ -469,11 +737,13 @@ static Suite *deriv_suite(void) {
   TCase *tc = tcase_create("deriv");
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, variants_match_scalar);
+  tcase_add_test(tc, separable_variants_match_scalar);
   tcase_add_test(tc, sobel_public);
   tcase_add_test(tc, scharr_public);
   tcase_add_test(tc, laplacian_public);
   tcase_add_test(tc, gradient_public);
   tcase_add_test(tc, threads_identical);
+  tcase_add_test(tc, caps_threads_identical);
   tcase_add_test(tc, bad_input);
   suite_add_tcase(s, tc);
   return s;

@@ -115,11 +115,12 @@ TV_API tv_status tv_laplacian(tv_ctx *ctx, const tv_image *src, tv_image *dst, i
                               double scale, double delta, tv_border border, double border_value);
 /* Accuracy of the derivatives against OpenCV 4.6: u8 sources exact for every kind, order, ksize,
  * border, scale and delta; u16 sources exact except Sobel ksize 7, where OpenCV's f32 sums pass
- * 2^24 and lose precision (ours is the exact value, up to 1 (s16) or 2 (f32) from OpenCV's); f32
- * sources are summed in double (within 1 for s16, 5e-7 of the largest output for f32). u16 -> s16
- * Laplacian and f32 -> s16, which OpenCV lacks, follow the same definition. Fused single-pass SIMD
- * paths cover 3x3 (and ksize 1) on u8/u16 with scale 1 and delta 0; other cases use a general
- * separable path. */
+ * 2^24 and lose precision (ours is the exact value; OpenCV's is up to 1 off for s16 and about
+ * 2^-22 of the largest output off for f32); f32 sources are summed in double (within 1 for s16;
+ * for f32 within 2^-20 of |scale| * sum |kernel| * max |src|, OpenCV's f32 rounding, measured up
+ * to 8.1e-7 of the largest output). u16 -> s16 Laplacian and f32 -> s16, which OpenCV lacks,
+ * follow the same definition. Fused single-pass SIMD paths cover the 3x3 (and ksize 1) operators
+ * on u8/u16; other cases use a separable SIMD path (exact int32 for u8/u16, f64 for f32). */
 /* Gradient magnitude sqrt(gx^2 + gy^2) of the 3x3 Sobel (or Scharr when scharr != 0) derivatives,
  * to an f32 dst (or u8/u16, saturated and rounded). */
 TV_API tv_status tv_gradient_magnitude(tv_ctx *ctx, const tv_image *src, tv_image *dst,

@@ -11,10 +11,14 @@
  * scale + delta); the CONSTANT border value is first saturated and rounded to the source type, as
  * OpenCV. Agreement with OpenCV 4.6 (bench_deriv): u8 sources bit-exact for every ksize, order,
  * border, scale and delta tried; u16 sources bit-exact except Sobel ksize 7, where OpenCV's own f32
- * sums pass 2^24 (s16 off by 1, f32 by 2^-23 relative); f32 sources within 1 (s16, rounding
- * boundary) or 5e-7 of the largest |output| (f32), since OpenCV sums in f32 in its own order.
- * Magnitudes are sqrt(fma(gx, gx, gy * gy)) in f32, which equals cv::magnitude (FMA build) of the
- * f32 Sobel / Scharr results for u8 and u16 sources. */
+ * sums pass 2^24 (s16 off by 1, f32 by about 2^-22 of the largest |output|); f32 sources within 1
+ * (s16, rounding boundary) or, for f32, 2^-20 of |scale| * sum |kernel| * max |src| (the largest
+ * partial sum; measured: up to 8.1e-7 of the largest |output|), since OpenCV sums in f32 in its own
+ * order. Paths: 3x3 (and ksize 1) operators on u8/u16 sources run fused in one pass; everything
+ * else runs separable, per output row a column pass then a row pass per term (exact int32 for
+ * u8/u16 sources, f64 for f32 ones), both vectorised (kernels/deriv, dcol_* / drow_*). Magnitudes
+ * are sqrt(fma(gx, gx, gy * gy)) in f32, which equals cv::magnitude (FMA build) of the f32 Sobel /
+ * Scharr results for u8 and u16 sources. */
 
 static const struct {
   tv_isa isa;
@@ -49,6 +53,13 @@ static void tvi_sobel_taps(int order, int size, int r, int32_t *k) {
   for (int x = 0; x < size; x++) k[r - size / 2 + x] = t[x];
 }
 
+/* One separable term of a spec, its zero taps dropped: the column pass takes source rows y + dy[i]
+ * with weights ky[i], the row pass padded columns x + ox[i] with weights kx[i]. */
+typedef struct tvi_dterm {
+  int ny, nx;
+  int32_t dy[TVI_DMAX], ky[TVI_DMAX], ox[TVI_DMAX], kx[TVI_DMAX];
+} tvi_dterm;
+
 typedef struct tvi_djob {
   const tvi_deriv_kernels *k;
   const tv_image *src;
@@ -60,11 +71,13 @@ typedef struct tvi_djob {
   int scharr; /* for the fused magnitude */
   double scale, delta;
   tv_border border;
-  double cval;         /* the CONSTANT border value in the source type */
-  const void *crow;    /* fused path: a source row of cval (CONSTANT border), else NULL */
-  const int32_t *cols; /* generic path: source column of padded position j in [0, w + 2r) */
-  double *scratch;     /* generic path: per_worker doubles per worker */
-  size_t per_worker;
+  double cval;           /* the CONSTANT border value in the source type */
+  const void *crow;      /* CONSTANT border: a source row of cval, else NULL */
+  const int32_t *cols;   /* separable path: source column of padded position i in [0, w + 2r) */
+  tvi_dterm term[2][2];  /* separable path: [spec][term] */
+  double *scratch;       /* separable path: per_worker 8-byte elements per worker: the padded */
+  size_t per_worker;     /* column pass, then 2 accumulator rows (2 terms), 2 magnitude operands */
+  size_t acc_at, res_at; /* offsets of the accumulator rows and the magnitude operands */
 } tvi_djob;
 
 /* Source row for row y (outside the image: by the border mode; NULL for a CONSTANT row). */
@@ -80,7 +93,9 @@ static int32_t tvi_int_sample(const tvi_djob *j, const void *row, int64_t x) {
 }
 
 static void tvi_store(const tvi_djob *j, void *d, int64_t x, int32_t v) {
-  if (j->out == TVI_DOUT_F32)
+  if (j->scale != 1.0 || j->delta != 0.0)
+    tvi_affine_store(d, j->out, (size_t)x, v, j->scale, j->delta);
+  else if (j->out == TVI_DOUT_F32)
     ((float *)d)[x] = (float)v;
   else
     ((int16_t *)d)[x] = tvi_sat_s16(v);
@@ -110,7 +125,7 @@ static void tvi_fused_edge(const tvi_djob *j, const void *const rows[3], void *d
 #undef TVI_V9
 }
 
-/* Fused 3x3 path (u8/u16 source, scale 1, delta 0): one pass over each row, no scratch. */
+/* Fused 3x3 path (u8/u16 source): one pass over each row, no scratch. */
 static void tvi_fused_band(void *arg, int32_t y0, int32_t y1, int worker) {
   (void)worker;
   const tvi_djob *j = arg;
@@ -129,13 +144,13 @@ static void tvi_fused_band(void *arg, int32_t y0, int32_t y1, int worker) {
         if (j->mag)
           j->k->mag3_u8(p[0], p[1], p[2], d + ds, j->out, n, j->scharr);
         else
-          j->k->d3_u8(p[0], p[1], p[2], d + ds, j->out, n, j->spec->kind);
+          j->k->d3_u8(p[0], p[1], p[2], d + ds, j->out, n, j->spec->kind, j->scale, j->delta);
       } else {
         const uint16_t *q0 = (const void *)p[0], *q1 = (const void *)p[1], *q2 = (const void *)p[2];
         if (j->mag)
           j->k->mag3_u16(q0, q1, q2, d + ds, j->out, n, j->scharr);
         else
-          j->k->d3_u16(q0, q1, q2, d + ds, j->out, n, j->spec->kind);
+          j->k->d3_u16(q0, q1, q2, d + ds, j->out, n, j->spec->kind, j->scale, j->delta);
       }
     }
     tvi_fused_edge(j, rows, d, 0);
@@ -143,73 +158,74 @@ static void tvi_fused_band(void *arg, int32_t y0, int32_t y1, int worker) {
   }
 }
 
-/* Loads source row `row` (NULL: the CONSTANT row) over the padded columns into p as doubles. */
-static void tvi_load_padded(const tvi_djob *j, const void *row, double *p, int64_t np) {
-  if (!row) {
-    for (int64_t i = 0; i < np; i++) p[i] = j->cval;
-    return;
+/* The column pass of term t for output row y into v[r, r + w), then the padded columns: v[i] for
+ * i < r and i >= r + w is the pass at source column cols[i] (the pass commutes with the column
+ * border), or the pass over the constant (CONSTANT border), in the kernels' order of operations. */
+static void tvi_sep_col(const tvi_djob *j, const tvi_dterm *t, int64_t r, int64_t y, void *v) {
+  const int64_t w = j->src->width;
+  const uint8_t *rows[TVI_DMAX];
+  for (int i = 0; i < t->ny; i++) {
+    rows[i] = tvi_deriv_row(j, y + t->dy[i]);
+    if (!rows[i]) rows[i] = j->crow;
   }
   const int32_t *cols = j->cols;
-  switch (j->src->type) {
-  case TV_U8:
-    for (int64_t i = 0; i < np; i++) p[i] = cols[i] < 0 ? j->cval : ((const uint8_t *)row)[cols[i]];
-    break;
-  case TV_U16:
-    for (int64_t i = 0; i < np; i++)
-      p[i] = cols[i] < 0 ? j->cval : ((const uint16_t *)row)[cols[i]];
-    break;
-  default:
-    for (int64_t i = 0; i < np; i++) p[i] = cols[i] < 0 ? j->cval : ((const float *)row)[cols[i]];
-    break;
-  }
-}
-
-/* The derivative `s` of row y into dsum[0, w), in f64 (exact for integer sources). */
-static void tvi_generic_row(const tvi_djob *j, const tvi_dspec *s, int64_t y, double *p, double *v,
-                            double *dsum) {
-  const int64_t w = j->src->width, r = s->r, np = w + 2 * r;
-  for (int64_t x = 0; x < w; x++) dsum[x] = 0;
-  for (int t = 0; t < s->nterms; t++) {
-    for (int64_t i = 0; i < np; i++) v[i] = 0;
-    for (int64_t k = 0; k <= 2 * r; k++) {
-      const double c = s->ky[t][k];
-      if (c == 0) continue;
-      tvi_load_padded(j, tvi_deriv_row(j, y + k - r), p, np);
-      for (int64_t i = 0; i < np; i++) v[i] += c * p[i];
+  if (j->src->type == TV_F32) {
+    const float *rf[TVI_DMAX];
+    double *vd = v, c = 0;
+    for (int i = 0; i < t->ny; i++) {
+      const double p = (double)t->ky[i] * j->cval;
+      c += p;
+      rf[i] = (const float *)(const void *)rows[i];
     }
-    for (int64_t k = 0; k <= 2 * r; k++) {
-      const double c = s->kx[t][k];
-      if (c == 0) continue;
-      for (int64_t x = 0; x < w; x++) dsum[x] += c * v[x + k];
-    }
+    j->k->dcol_f32(rf, t->ky, t->ny, vd + r, (size_t)w);
+    for (int64_t i = 0; i < r; i++) vd[i] = cols[i] < 0 ? c : vd[r + cols[i]];
+    for (int64_t i = r + w; i < w + 2 * r; i++) vd[i] = cols[i] < 0 ? c : vd[r + cols[i]];
+    return;
   }
+  int32_t *vi = v, c = 0;
+  for (int i = 0; i < t->ny; i++) c += t->ky[i] * (int32_t)j->cval;
+  if (j->src->type == TV_U8) {
+    j->k->dcol_u8(rows, t->ky, t->ny, vi + r, (size_t)w);
+  } else {
+    const uint16_t *r16[TVI_DMAX];
+    for (int i = 0; i < t->ny; i++) r16[i] = (const uint16_t *)(const void *)rows[i];
+    j->k->dcol_u16(r16, t->ky, t->ny, vi + r, (size_t)w);
+  }
+  for (int64_t i = 0; i < r; i++) vi[i] = cols[i] < 0 ? c : vi[r + cols[i]];
+  for (int64_t i = r + w; i < w + 2 * r; i++) vi[i] = cols[i] < 0 ? c : vi[r + cols[i]];
 }
 
-/* Rounds half to even and saturates to s16 (NaN gives 0). */
-static int16_t tvi_round_s16(double v) {
-  if (isnan(v)) return 0;
-  v = rint(v);
-  return (int16_t)(v < -32768.0 ? -32768 : v > 32767.0 ? 32767 : v);
-}
-
-/* Generic path: any kernel, any source type, any scale and delta; separable in f64. */
-static void tvi_generic_band(void *arg, int32_t y0, int32_t y1, int worker) {
+/* Separable path: any kernel, any source type, any scale and delta. Per output row and term, a
+ * column pass over the source rows, then a row pass that adds the term to the previous ones (int32
+ * for integer sources, exact; f64 for f32 ones) and, for the last term, stores dst. */
+static void tvi_sep_band(void *arg, int32_t y0, int32_t y1, int worker) {
   const tvi_djob *j = arg;
-  const int64_t w = j->src->width, np = w + 2 * TVI_DMAX;
-  double *p = j->scratch + (size_t)worker * j->per_worker, *v = p + np, *d0 = v + np, *d1 = d0 + w;
+  const int64_t w = j->src->width, r = j->spec[0].r;
+  const int fl = j->src->type == TV_F32;
+  double *v = j->scratch + (size_t)worker * j->per_worker;
+  double *acc[2] = {NULL, NULL}, *res[2] = {NULL, NULL};
+  if (j->res_at > j->acc_at) acc[0] = v + j->acc_at, acc[1] = acc[0] + w;
+  if (j->per_worker > j->res_at) res[0] = v + j->res_at, res[1] = res[0] + w;
   for (int32_t y = y0; y < y1; y++) {
     void *d = tvi_row(j->dst, y);
-    tvi_generic_row(j, &j->spec[0], y, p, v, d0);
-    if (j->mag) {
-      tvi_generic_row(j, &j->spec[1], y, p, v, d1);
-      for (int64_t x = 0; x < w; x++)
-        tvi_store_mag(j, d, x, tvi_mag_f32((float)d0[x], (float)d1[x]));
-    } else if (j->out == TVI_DOUT_F32) {
-      for (int64_t x = 0; x < w; x++) ((float *)d)[x] = (float)(d0[x] * j->scale + j->delta);
-    } else {
-      for (int64_t x = 0; x < w; x++)
-        ((int16_t *)d)[x] = tvi_round_s16(d0[x] * j->scale + j->delta);
+    for (int s = 0; s < j->nspec; s++) {
+      const int nt = j->spec[s].nterms;
+      for (int t = 0; t < nt; t++) {
+        const tvi_dterm *tm = &j->term[s][t];
+        const void *in = t ? acc[(t - 1) & 1] : NULL;
+        void *o = t + 1 < nt ? acc[t & 1] : j->mag ? res[s] : d;
+        const int out = t + 1 < nt || j->mag ? TVI_DOUT_ACC : j->out;
+        tvi_sep_col(j, tm, r, y, v);
+        if (fl)
+          j->k->drow_f64(v, tm->ox, tm->kx, tm->nx, in, o, out, (size_t)w, j->scale, j->delta);
+        else
+          j->k->drow_s32((const int32_t *)(const void *)v, tm->ox, tm->kx, tm->nx, in, o, out,
+                         (size_t)w, j->scale, j->delta);
+      }
     }
+    if (j->mag) /* f32 sources only (integer ones take the fused path) */
+      for (int64_t x = 0; x < w; x++)
+        tvi_store_mag(j, d, x, tvi_mag_f32((float)res[0][x], (float)res[1][x]));
   }
 }
 
@@ -264,7 +280,10 @@ static tv_status tvi_deriv_run(tv_ctx *ctx, const char *func, const tv_image *sr
                 0,
                 NULL,
                 NULL,
+                {{{0}}},
                 NULL,
+                0,
+                0,
                 0};
   const int64_t w = src->width;
   if (border == TV_BORDER_CONSTANT) {
@@ -275,37 +294,58 @@ static tv_status tvi_deriv_run(tv_ctx *ctx, const char *func, const tv_image *sr
       j.cval = v < 0 ? 0 : v > hi ? hi : v; /* saturated to the source type, as OpenCV */
     }
   }
-  const int fused = src->type != TV_F32 && scale == 1.0 && delta == 0.0 &&
-                    (mag || (spec->kind >= 0 && spec->kind < TVI_D3_KINDS));
-  if (fused) {
-    if (border == TV_BORDER_CONSTANT) {
-      const size_t es = (size_t)tv_pixel_size((tv_pixel_type)src->type);
-      crow = tvi_aligned_alloc((size_t)w * es);
-      if (!crow) TVI_FAIL_AS(ctx, TV_ERR_NOMEM, func, "cannot allocate a border row");
-      for (int64_t x = 0; x < w; x++) {
-        if (es == 1)
-          ((uint8_t *)crow)[x] = (uint8_t)j.cval;
-        else
-          ((uint16_t *)crow)[x] = (uint16_t)j.cval;
-      }
-      j.crow = crow;
+  const int fused = src->type != TV_F32 && (mag || (spec->kind >= 0 && spec->kind < TVI_D3_KINDS));
+  if (border == TV_BORDER_CONSTANT) {
+    const size_t es = (size_t)tv_pixel_size((tv_pixel_type)src->type);
+    crow = tvi_aligned_alloc((size_t)w * es);
+    if (!crow) TVI_FAIL_AS(ctx, TV_ERR_NOMEM, func, "cannot allocate a border row");
+    for (int64_t x = 0; x < w; x++) {
+      if (es == 1)
+        ((uint8_t *)crow)[x] = (uint8_t)j.cval;
+      else if (es == 2)
+        ((uint16_t *)crow)[x] = (uint16_t)j.cval;
+      else
+        ((float *)crow)[x] = (float)j.cval;
     }
+    j.crow = crow;
+  }
+  if (fused) {
     tvi_for_bands(ctx, src->height, 0, tvi_row_bytes(src) + tvi_row_bytes(dst), tvi_fused_band, &j);
     goto done;
   }
-  const int64_t np = w + 2 * TVI_DMAX;
+  /* Every spec here has the same radius r (the first's); padded column i stands for x = i - r. The
+   * kernels' ranges hold: sum |ky| <= 64 (u8 column pass in int16), |sums| <= 1280 * 65535. */
+  const int64_t r = spec->r, np = w + 2 * r;
+  for (int s = 0; s < nspec; s++)
+    for (int t = 0; t < spec[s].nterms; t++) {
+      tvi_dterm *tm = &j.term[s][t];
+      tm->ny = tm->nx = 0;
+      for (int i = 0; i <= 2 * r; i++) {
+        if (spec[s].ky[t][i]) {
+          tm->dy[tm->ny] = i - (int32_t)r;
+          tm->ky[tm->ny++] = spec[s].ky[t][i];
+        }
+        if (spec[s].kx[t][i]) {
+          tm->ox[tm->nx] = i;
+          tm->kx[tm->nx++] = spec[s].kx[t][i];
+        }
+      }
+    }
   const int workers = tvi_parallel_workers(ctx);
-  j.per_worker = (size_t)(2 * np + 2 * w);
+  int multi = 0;
+  for (int s = 0; s < nspec; s++) multi |= spec[s].nterms > 1;
+  j.acc_at = (size_t)np;
+  j.res_at = j.acc_at + (multi ? 2 * (size_t)w : 0);
+  j.per_worker = j.res_at + (mag ? 2 * (size_t)w : 0);
   cols = tvi_aligned_alloc(sizeof(int32_t) * (size_t)np);
   scratch = tvi_aligned_alloc(sizeof(double) * j.per_worker * (size_t)(workers > 0 ? workers : 1));
   if (!cols || !scratch)
     TVI_FAIL_AS(ctx, TV_ERR_NOMEM, func, "cannot allocate scratch rows for width %lld",
                 (long long)w);
-  /* Every spec here has the same radius r (the first's); column i stands for x = i - r. */
-  for (int64_t i = 0; i < np; i++) cols[i] = (int32_t)tvi_border_index(i - spec->r, w, border);
+  for (int64_t i = 0; i < np; i++) cols[i] = (int32_t)tvi_border_index(i - r, w, border);
   j.cols = cols;
   j.scratch = scratch;
-  tvi_for_bands(ctx, src->height, 0, tvi_row_bytes(src) + tvi_row_bytes(dst), tvi_generic_band, &j);
+  tvi_for_bands(ctx, src->height, 0, tvi_row_bytes(src) + tvi_row_bytes(dst), tvi_sep_band, &j);
 done:
   tvi_aligned_free(crow);
   tvi_aligned_free(cols);
@@ -334,6 +374,9 @@ tv_status tv_sobel(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t dx, 
   tvi_sobel_taps(dy, sy, s.r, s.ky[0]);
   if (ksize == 3 && dx + dy == 1) s.kind = dx ? TVI_D3_SOBEL_DX : TVI_D3_SOBEL_DY;
   if (ksize == 1 && dx + dy == 1) s.kind = dx ? TVI_D3_DX1 : TVI_D3_DY1;
+  if (ksize == 3 && dx + dy == 2 && dx != 1) s.kind = dx ? TVI_D3_DXX : TVI_D3_DYY;
+  if (ksize <= 3 && dx == 1 && dy == 1) s.kind = TVI_D3_DXY;
+  if (ksize == 1 && dx + dy == 2 && dx != 1) s.kind = dx ? TVI_D3_DXX1 : TVI_D3_DYY1;
   return tvi_deriv_run(ctx, __func__, src, dst, &s, 1, 0, 0, scale, delta, border, border_value);
 }
 

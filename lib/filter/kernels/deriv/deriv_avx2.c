@@ -48,6 +48,46 @@ static inline __m128i tvi_packus_avx2(__m256i v) {
   _mm_storel_epi64(TVI_Q(p),                                                                       \
                    _mm_packus_epi16(tvi_packs_avx2(_mm256_cvtps_epi32(m)), _mm_setzero_si128()))
 
+/* Separable passes. */
+static inline void tvi_st16_s32_avx2(int32_t *p, __m256i v) {
+  _mm256_storeu_si256((__m256i *)(void *)p, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(v)));
+  _mm256_storeu_si256((__m256i *)(void *)(p + 8),
+                      _mm256_cvtepi16_epi32(_mm256_extracti128_si256(v, 1)));
+}
+/* NaN to 0, clamp to the s16 range, round half to even (MXCSR default), narrow. */
+static inline void tvi_std_s16_avx2(int16_t *p, __m256d d) {
+  d = _mm256_andnot_pd(_mm256_cmp_pd(d, d, _CMP_UNORD_Q), d);
+  d = _mm256_min_pd(_mm256_max_pd(d, _mm256_set1_pd(-32768.0)), _mm256_set1_pd(32767.0));
+  const __m128i i = _mm256_cvtpd_epi32(d);
+  _mm_storel_epi64(TVI_Q(p), _mm_packs_epi32(i, i));
+}
+/* As tvi_std_s16_avx2 for values that are not NaN: above 32767 clamps, below -2^31 converts to
+ * INT32_MIN, and the saturating narrowing does the rest. */
+static inline void tvi_sti_s16_avx2(int16_t *p, __m256d d) {
+  const __m128i i = _mm256_cvtpd_epi32(_mm256_min_pd(d, _mm256_set1_pd(32767.0)));
+  _mm_storel_epi64(TVI_Q(p), _mm_packs_epi32(i, i));
+}
+#define STI_S16(p, d) tvi_sti_s16_avx2((p), (d))
+#define SET16(k) _mm256_set1_epi16((int16_t)(k))
+#define SET32(k) _mm256_set1_epi32(k)
+#define MULV16 _mm256_mullo_epi16
+#define MULV32 _mm256_mullo_epi32
+#define LDS32(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define STS32(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), (v))
+#define ST16_S32(p, v) tvi_st16_s32_avx2((p), (v))
+#define VD __m256d
+#define ND 4
+#define SETD _mm256_set1_pd
+#define ADDD _mm256_add_pd
+#define MULD _mm256_mul_pd
+#define LDD _mm256_loadu_pd
+#define STD _mm256_storeu_pd
+#define LDF_D(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
+#define CVTD_LO(v) _mm256_cvtepi32_pd(_mm256_castsi256_si128(v))
+#define CVTD_HI(v) _mm256_cvtepi32_pd(_mm256_extracti128_si256((v), 1))
+#define STD_S16(p, d) tvi_std_s16_avx2((p), (d))
+#define STD_F32(p, d) _mm_storeu_ps((p), _mm256_cvtpd_ps(d))
+
 #include "deriv_vec.h"
 
 const tvi_deriv_kernels tvi_deriv_avx2 = TVI_DERIV_TABLE;

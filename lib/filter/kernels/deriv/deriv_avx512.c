@@ -41,6 +41,44 @@ static inline void tvi_st16_f32_avx512(float *p, __m512i v) {
 #define STF_U8(p, m)                                                                               \
   _mm_storeu_si128((__m128i *)(void *)(p), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(m)))
 
+/* Separable passes. */
+static inline void tvi_st16_s32_avx512(int32_t *p, __m512i v) {
+  _mm512_storeu_si512((void *)p, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(v)));
+  _mm512_storeu_si512((void *)(p + 16), _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(v, 1)));
+}
+/* NaN to 0, clamp to the s16 range, round half to even (MXCSR default), narrow. */
+static inline void tvi_std_s16_avx512(int16_t *p, __m512d d) {
+  d = _mm512_mask_mov_pd(d, _mm512_cmp_pd_mask(d, d, _CMP_UNORD_Q), _mm512_setzero_pd());
+  d = _mm512_min_pd(_mm512_max_pd(d, _mm512_set1_pd(-32768.0)), _mm512_set1_pd(32767.0));
+  _mm_storeu_si128((__m128i *)(void *)p, _mm256_cvtsepi32_epi16(_mm512_cvtpd_epi32(d)));
+}
+/* As tvi_std_s16_avx512 for values that are not NaN: above 32767 clamps, below -2^31 converts to
+ * INT32_MIN, and the saturating narrowing does the rest. */
+static inline void tvi_sti_s16_avx512(int16_t *p, __m512d d) {
+  const __m256i i = _mm512_cvtpd_epi32(_mm512_min_pd(d, _mm512_set1_pd(32767.0)));
+  _mm_storeu_si128((__m128i *)(void *)p, _mm256_cvtsepi32_epi16(i));
+}
+#define STI_S16(p, d) tvi_sti_s16_avx512((p), (d))
+#define SET16(k) _mm512_set1_epi16((int16_t)(k))
+#define SET32(k) _mm512_set1_epi32(k)
+#define MULV16 _mm512_mullo_epi16
+#define MULV32 _mm512_mullo_epi32
+#define LDS32(p) _mm512_loadu_si512((const void *)(p))
+#define STS32(p, v) _mm512_storeu_si512((void *)(p), (v))
+#define ST16_S32(p, v) tvi_st16_s32_avx512((p), (v))
+#define VD __m512d
+#define ND 8
+#define SETD _mm512_set1_pd
+#define ADDD _mm512_add_pd
+#define MULD _mm512_mul_pd
+#define LDD _mm512_loadu_pd
+#define STD _mm512_storeu_pd
+#define LDF_D(p) _mm512_cvtps_pd(_mm256_loadu_ps(p))
+#define CVTD_LO(v) _mm512_cvtepi32_pd(_mm512_castsi512_si256(v))
+#define CVTD_HI(v) _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64((v), 1))
+#define STD_S16(p, d) tvi_std_s16_avx512((p), (d))
+#define STD_F32(p, d) _mm256_storeu_ps((p), _mm512_cvtpd_ps(d))
+
 #include "deriv_vec.h"
 
 const tvi_deriv_kernels tvi_deriv_avx512 = TVI_DERIV_TABLE;

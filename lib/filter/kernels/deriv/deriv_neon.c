@@ -47,6 +47,41 @@ static inline void tvi_stf_u8_neon(uint8_t *p, float32x4_t m) {
 #define STF_U8(p, m) tvi_stf_u8_neon((p), (m))
 #define STF_U16(p, m) vst1_u16((p), vqmovun_s32(vcvtnq_s32_f32(m)))
 
+/* Separable passes. */
+static inline void tvi_st16_s32_neon(int32_t *p, int16x8_t v) {
+  vst1q_s32(p, vmovl_s16(vget_low_s16(v)));
+  vst1q_s32(p + 4, vmovl_high_s16(v));
+}
+/* NaN to 0, clamp to the s16 range, round half to even, narrow. */
+static inline void tvi_std_s16_neon(int16_t *p, float64x2_t d) {
+  d = vbslq_f64(vceqq_f64(d, d), d, vdupq_n_f64(0.0));
+  d = vminq_f64(vmaxq_f64(d, vdupq_n_f64(-32768.0)), vdupq_n_f64(32767.0));
+  const int32x2_t i = vmovn_s64(vcvtnq_s64_f64(d));
+  const int16x4_t h = vmovn_s32(vcombine_s32(i, i));
+  const uint32_t t = vget_lane_u32(vreinterpret_u32_s16(h), 0);
+  memcpy(p, &t, 4);
+}
+#define STI_S16(p, d) tvi_std_s16_neon((p), (d))
+#define SET16(k) vdupq_n_s16((int16_t)(k))
+#define SET32(k) vdupq_n_s32(k)
+#define MULV16 vmulq_s16
+#define MULV32 vmulq_s32
+#define LDS32(p) vld1q_s32(p)
+#define STS32(p, v) vst1q_s32((p), (v))
+#define ST16_S32(p, v) tvi_st16_s32_neon((p), (v))
+#define VD float64x2_t
+#define ND 2
+#define SETD vdupq_n_f64
+#define ADDD vaddq_f64
+#define MULD vmulq_f64
+#define LDD vld1q_f64
+#define STD vst1q_f64
+#define LDF_D(p) vcvt_f64_f32(vld1_f32(p))
+#define CVTD_LO(v) vcvtq_f64_s64(vmovl_s32(vget_low_s32(v)))
+#define CVTD_HI(v) vcvtq_f64_s64(vmovl_high_s32(v))
+#define STD_S16(p, d) tvi_std_s16_neon((p), (d))
+#define STD_F32(p, d) vst1_f32((p), vcvt_f32_f64(d))
+
 #include "deriv_vec.h"
 
 const tvi_deriv_kernels tvi_deriv_neon = TVI_DERIV_TABLE;

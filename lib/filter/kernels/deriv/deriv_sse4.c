@@ -63,6 +63,47 @@ static inline void tvi_stf_u8_sse4(uint8_t *p, __m128 m) {
 #define STF_U16(p, m)                                                                              \
   _mm_storel_epi64(TVI_Q(p), _mm_packus_epi32(_mm_cvtps_epi32(m), _mm_cvtps_epi32(m)))
 
+/* Separable passes. */
+static inline void tvi_st16_s32_sse4(int32_t *p, __m128i v) {
+  _mm_storeu_si128(TVI_Q(p), _mm_cvtepi16_epi32(v));
+  _mm_storeu_si128(TVI_Q(p + 4), _mm_cvtepi16_epi32(_mm_srli_si128(v, 8)));
+}
+/* NaN to 0, clamp to the s16 range, round half to even (MXCSR default), narrow. */
+static inline void tvi_std_s16_sse4(int16_t *p, __m128d d) {
+  d = _mm_andnot_pd(_mm_cmpunord_pd(d, d), d);
+  d = _mm_min_pd(_mm_max_pd(d, _mm_set1_pd(-32768.0)), _mm_set1_pd(32767.0));
+  const __m128i i = _mm_cvtpd_epi32(d);
+  const int32_t t = _mm_cvtsi128_si32(_mm_packs_epi32(i, i));
+  memcpy(p, &t, 4);
+}
+/* As tvi_std_s16_sse4 for values that are not NaN: above 32767 clamps, below -2^31 converts to
+ * INT32_MIN, and the saturating narrowing does the rest. */
+static inline void tvi_sti_s16_sse4(int16_t *p, __m128d d) {
+  const __m128i i = _mm_cvtpd_epi32(_mm_min_pd(d, _mm_set1_pd(32767.0)));
+  const int32_t t = _mm_cvtsi128_si32(_mm_packs_epi32(i, i));
+  memcpy(p, &t, 4);
+}
+#define STI_S16(p, d) tvi_sti_s16_sse4((p), (d))
+#define SET16(k) _mm_set1_epi16((int16_t)(k))
+#define SET32(k) _mm_set1_epi32(k)
+#define MULV16 _mm_mullo_epi16
+#define MULV32 _mm_mullo_epi32
+#define LDS32(p) _mm_loadu_si128(TVI_P(p))
+#define STS32(p, v) _mm_storeu_si128(TVI_Q(p), (v))
+#define ST16_S32(p, v) tvi_st16_s32_sse4((p), (v))
+#define VD __m128d
+#define ND 2
+#define SETD _mm_set1_pd
+#define ADDD _mm_add_pd
+#define MULD _mm_mul_pd
+#define LDD _mm_loadu_pd
+#define STD _mm_storeu_pd
+#define LDF_D(p) _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(TVI_P(p))))
+#define CVTD_LO(v) _mm_cvtepi32_pd(v)
+#define CVTD_HI(v) _mm_cvtepi32_pd(_mm_srli_si128((v), 8))
+#define STD_S16(p, d) tvi_std_s16_sse4((p), (d))
+#define STD_F32(p, d) _mm_storel_epi64(TVI_Q(p), _mm_castps_si128(_mm_cvtpd_ps(d)))
+
 #include "deriv_vec.h"
 
 const tvi_deriv_kernels tvi_deriv_sse4 = TVI_DERIV_TABLE;
