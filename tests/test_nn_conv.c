@@ -161,8 +161,23 @@ static void check_shape(tv_ctx *ctx, const shape *sh, uint64_t seed, int *counts
   for (int32_t i = 0; i < p->cout; i++) bias[i] = frand(&s);
   const int with_bias = seed % 4 != 0;
   conv_ref(p, in, w, with_bias ? bias : NULL, sh->n, sh->h, sh->w, want, mag);
-  const tvi_conv_algo algos[] = {TVI_CONV_AUTO,      TVI_CONV_IM2COL, TVI_CONV_GEMM1X1,
-                                 TVI_CONV_DEPTHWISE, TVI_CONV_DIRECT, TVI_CONV_WINOGRAD};
+  /* Winograd F(4x4, 3x3)'s rounding errors scale with the magnitudes in the whole tile (the
+   * transforms mix them): its bound uses the largest mag within 3 rows and columns. */
+  double *magw = malloc(nout * sizeof(double));
+  ck_assert(magw);
+  for (size_t i = 0; i < nout; i++) {
+    const int64_t x = (int64_t)(i % (size_t)ow), y = (int64_t)(i / (size_t)ow % (size_t)oh);
+    const size_t base = i - (size_t)(y * ow + x);
+    magw[i] = 0;
+    for (int64_t yy = y - 3; yy <= y + 3; yy++)
+      for (int64_t xx = x - 3; xx <= x + 3; xx++)
+        if (yy >= 0 && yy < oh && xx >= 0 && xx < ow &&
+            mag[base + (size_t)(yy * ow + xx)] > magw[i])
+          magw[i] = mag[base + (size_t)(yy * ow + xx)];
+  }
+  const tvi_conv_algo algos[] = {TVI_CONV_AUTO,      TVI_CONV_IM2COL,   TVI_CONV_GEMM1X1,
+                                 TVI_CONV_DEPTHWISE, TVI_CONV_DIRECT,   TVI_CONV_WINOGRAD,
+                                 TVI_CONV_ROWS,      TVI_CONV_WINOGRAD4};
   for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_AVX512; cap++) {
     if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
     int64_t active = -1;
@@ -172,16 +187,21 @@ static void check_shape(tv_ctx *ctx, const shape *sh, uint64_t seed, int *counts
       if (cap != TV_ISA_SCALAR && (algos[a] == TVI_CONV_IM2COL || algos[a] == TVI_CONV_GEMM1X1 ||
                                    algos[a] == TVI_CONV_DEPTHWISE))
         continue; /* only the convdir kernels depend on the SIMD level */
+      if (cap == TV_ISA_SCALAR && algos[a] == TVI_CONV_WINOGRAD4)
+        continue; /* its parts are tested apart: the scalar transforms at AVX2 (which uses them),
+                     the scalar tiles by direct; this keeps the test fast enough under ASan */
       tvi_conv_plan *plan = NULL;
       const tv_status st = tvi_conv_prepare_as(ctx, p, w, with_bias ? bias : NULL, algos[a], &plan);
       if (algos[a] == TVI_CONV_GEMM1X1 || algos[a] == TVI_CONV_DEPTHWISE ||
-          algos[a] == TVI_CONV_WINOGRAD) {
+          algos[a] == TVI_CONV_WINOGRAD || algos[a] == TVI_CONV_ROWS ||
+          algos[a] == TVI_CONV_WINOGRAD4) {
         if (st == TV_ERR_ARG) continue; /* not applicable to this layer */
       }
       tvt_assert_ok(ctx, st);
       float *out = run_plan(ctx, plan, in, sh->n, sh->h, sh->w, nout);
+      const double *m = strncmp(tvi_conv_algorithm(plan), "winograd4x4", 11) == 0 ? magw : mag;
       for (size_t i = 0; i < nout; i++) {
-        const double tol = 2e-4 * (fabs(want[i]) + 0.05 * mag[i]) + 1e-6;
+        const double tol = 2e-4 * (fabs(want[i]) + 0.05 * m[i]) + 1e-6;
         ck_assert_msg(fabs(out[i] - want[i]) <= tol,
                       "%s (cap %d) cin %d cout %d k %dx%d s %dx%d d %dx%d pad %d,%d,%d,%d g %d "
                       "act %d n %d %dx%d: out[%zu] = %.9g, want %.9g",
@@ -200,6 +220,7 @@ static void check_shape(tv_ctx *ctx, const shape *sh, uint64_t seed, int *counts
   free(bias);
   free(want);
   free(mag);
+  free(magw);
 }
 
 /* Every algorithm at every SIMD level on random shapes against the naive reference. */
@@ -213,13 +234,22 @@ START_TEST(random_shapes) {
     check_shape(ctx, &sh, 1000 + (uint64_t)i, counts);
   }
   printf("conv random shapes: auto %d, im2col %d, gemm1x1 %d, depthwise %d, direct %d, "
-         "winograd %d runs\n",
+         "winograd %d, rows %d, winograd4 %d runs\n",
          counts[TVI_CONV_AUTO], counts[TVI_CONV_IM2COL], counts[TVI_CONV_GEMM1X1],
-         counts[TVI_CONV_DEPTHWISE], counts[TVI_CONV_DIRECT], counts[TVI_CONV_WINOGRAD]);
+         counts[TVI_CONV_DEPTHWISE], counts[TVI_CONV_DIRECT], counts[TVI_CONV_WINOGRAD],
+         counts[TVI_CONV_ROWS], counts[TVI_CONV_WINOGRAD4]);
   ck_assert_int_gt(counts[TVI_CONV_GEMM1X1], 20);
   ck_assert_int_gt(counts[TVI_CONV_DEPTHWISE], 20);
   ck_assert_int_gt(counts[TVI_CONV_DIRECT], 100);
   ck_assert_int_gt(counts[TVI_CONV_WINOGRAD], 10);
+  ck_assert_int_gt(counts[TVI_CONV_ROWS], 20);
+  /* F(4x4) runs at the AVX2 and AVX-512 levels only (see check_shape): when TV_CPU or the CPU
+   * allows neither, it has no runs. */
+  int64_t best = TV_ISA_SCALAR;
+  tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_SIMD_CAP, TV_ISA_AVX512));
+  tvt_assert_ok(ctx, tv_ctx_get(ctx, TV_CTX_ACTIVE_ISA, &best));
+  if (best == TV_ISA_AVX2 || best == TV_ISA_AVX512)
+    ck_assert_int_gt(counts[TVI_CONV_WINOGRAD4], 10);
   tv_ctx_destroy(ctx);
 }
 END_TEST
@@ -241,7 +271,10 @@ START_TEST(reference_layers) {
                                  {64, 64, 3, 1, 7, 64},
                                  /* image by image (enough chunks per image for 2 threads) */
                                  {4, 16, 3, 1, 60, 64},
-                                 {16, 16, 3, 1, 60, 64}};
+                                 {16, 16, 3, 1, 60, 64},
+                                 /* rows: a grey first layer, rows longer than the vectors */
+                                 {1, 16, 3, 2, 45, 83},
+                                 {1, 7, 3, 1, 9, 70}};
   int counts[8] = {0};
   for (size_t i = 0; i < sizeof L / sizeof L[0]; i++) {
     shape sh;
@@ -342,13 +375,12 @@ START_TEST(deterministic_across_threads) {
   tv_ctx *ctx = tvt_ctx();
   tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_DETERMINISTIC, 1));
   static const int32_t dims[][5] = {/* cin cout k stride groups */
-                                    {24, 40, 3, 1, 1},
-                                    {3, 17, 5, 2, 1},
-                                    {32, 32, 1, 1, 1},
-                                    {12, 12, 3, 1, 12},
-                                    {8, 12, 3, 2, 4}};
-  const tvi_conv_algo algos[] = {TVI_CONV_AUTO,      TVI_CONV_IM2COL, TVI_CONV_GEMM1X1,
-                                 TVI_CONV_DEPTHWISE, TVI_CONV_DIRECT, TVI_CONV_WINOGRAD};
+                                    {24, 40, 3, 1, 1},  {3, 17, 5, 2, 1}, {32, 32, 1, 1, 1},
+                                    {12, 12, 3, 1, 12}, {8, 12, 3, 2, 4}, {1, 18, 3, 2, 1},
+                                    {4, 6, 2, 1, 4},    {20, 24, 3, 1, 1}};
+  const tvi_conv_algo algos[] = {TVI_CONV_AUTO,      TVI_CONV_IM2COL,   TVI_CONV_GEMM1X1,
+                                 TVI_CONV_DEPTHWISE, TVI_CONV_DIRECT,   TVI_CONV_WINOGRAD,
+                                 TVI_CONV_ROWS,      TVI_CONV_WINOGRAD4};
   for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
     tvi_conv_params p;
     memset(&p, 0, sizeof p);
@@ -519,6 +551,12 @@ START_TEST(bad_params) {
   tvt_assert_status(ctx, tvi_conv_prepare_as(ctx, &good, w, NULL, TVI_CONV_WINOGRAD, &plan),
                     TV_ERR_ARG);
   tvt_assert_error_has(ctx, "winograd needs a 3x3 kernel, stride 1, dilation 1 and groups 1");
+  tvt_assert_status(ctx, tvi_conv_prepare_as(ctx, &good, w, NULL, TVI_CONV_WINOGRAD4, &plan),
+                    TV_ERR_ARG);
+  tvt_assert_error_has(ctx, "winograd needs a 3x3 kernel, stride 1, dilation 1 and groups 1");
+  tvt_assert_status(ctx, tvi_conv_prepare_as(ctx, &good, w, NULL, TVI_CONV_ROWS, &plan),
+                    TV_ERR_ARG);
+  tvt_assert_error_has(ctx, "tvi_conv_prepare_as: rows needs cin / groups * kh * kw <= 9");
   /* A layout too large to address: scratch size SIZE_MAX, so allocation fails. */
   tvt_assert_ok(ctx, tvi_conv_prepare_as(ctx, &good, w, NULL, TVI_CONV_DIRECT, &plan));
   ck_assert(tvi_conv_scratch_size(plan, 1, 30000, 30000, 1) == SIZE_MAX);
@@ -527,11 +565,73 @@ START_TEST(bad_params) {
 }
 END_TEST
 
+/* Each SIMD row kernel against the scalar row kernel's definition: every row length up to 70
+ * (vector tails), every tap count, a guard after each row and after the input. */
+START_TEST(row_variants_match_reference) {
+  int tested = 0;
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) continue;
+    const tvi_convdir_kernel *k = table[v].k;
+    uint64_t s = 11 + (uint64_t)v;
+    for (int32_t n = 1; n <= 70; n++) {
+      const int32_t nk = 1 + (int32_t)(tvt_rand(&s) % TVI_CONVROW_MAX_K);
+      const int32_t nout = 1 + (int32_t)(tvt_rand(&s) % 11), span = 50;
+      const int64_t ldo = n + (int64_t)(tvt_rand(&s) % 4);
+      /* The input ends right after the last element a row reads (ASan sees overreads). */
+      int32_t offs[TVI_CONVROW_MAX_K], maxoff = 0;
+      for (int32_t i = 0; i < nk; i++) {
+        offs[i] = (int32_t)(tvt_rand(&s) % (uint64_t)span);
+        if (offs[i] > maxoff) maxoff = offs[i];
+      }
+      float *in = malloc((size_t)(maxoff + n) * sizeof(float));
+      float *w = malloc((size_t)(nk * nout) * sizeof(float));
+      float *bias = malloc((size_t)nout * sizeof(float));
+      float *out = malloc((size_t)(nout * ldo + GUARD) * sizeof(float));
+      ck_assert(in && w && bias && out);
+      for (int32_t i = 0; i < maxoff + n; i++) in[i] = frand(&s);
+      for (int32_t i = 0; i < nk * nout; i++) w[i] = frand(&s);
+      for (int32_t i = 0; i < nout; i++) bias[i] = frand(&s);
+      tvi_convdir_act act = {1.0f, -INFINITY, INFINITY};
+      if (n % 3 == 1) act.slope = 0.25f;
+      if (n % 3 == 2) {
+        act.lo = -0.5f;
+        act.hi = 0.5f;
+      }
+      for (int64_t i = 0; i < nout * ldo + GUARD; i++) out[i] = -777.0f;
+      k->row(in, offs, nk, w, bias, nout, out, ldo, n, &act);
+      for (int32_t r = 0; r < nout; r++) {
+        for (int32_t i = 0; i < n; i++) {
+          double acc = bias[r], mag = fabs(acc);
+          for (int32_t kk = 0; kk < nk; kk++) {
+            acc += (double)w[r * nk + kk] * in[offs[kk] + i];
+            mag += fabs((double)w[r * nk + kk] * in[offs[kk] + i]);
+          }
+          if (acc < 0) acc *= act.slope;
+          acc = fmin(fmax(acc, act.lo), act.hi);
+          ck_assert_msg(fabs(out[r * ldo + i] - acc) <= 1e-5 * mag + 1e-6,
+                        "%s row nk %d n %d r %d i %d: %g != %g", table[v].name, nk, n, r, i,
+                        (double)out[r * ldo + i], acc);
+        }
+        for (int64_t i = n; i < ldo; i++) ck_assert(out[r * ldo + i] == -777.0f);
+      }
+      for (int64_t i = nout * ldo; i < nout * ldo + GUARD; i++) ck_assert(out[i] == -777.0f);
+      free(in);
+      free(w);
+      free(bias);
+      free(out);
+    }
+    tested++;
+  }
+  ck_assert_int_ge(tested, 1);
+}
+END_TEST
+
 static Suite *conv_suite(void) {
   Suite *s = suite_create("nn_conv");
   TCase *tc = tcase_create("conv");
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, variants_match_reference);
+  tcase_add_test(tc, row_variants_match_reference);
   tcase_add_test(tc, random_shapes);
   tcase_add_test(tc, reference_layers);
   tcase_add_test(tc, deterministic_across_threads);

@@ -30,9 +30,10 @@ enum {
   TVI_CONV_MAX_DILATION = 64,
   TVI_CONV_MAX_PAD = 4096,
   TVI_CONV_MAX_CHANNELS = 1 << 16,
-  TVI_GEMM_COLS = 1024,       /* columns per task of the 1x1 GEMM */
-  TVI_DIRECT_KBLOCK = 128,    /* direct: about this many k entries per pass over a tile */
-  TVI_IM2COL_FLOATS = 1 << 19 /* im2col buffer per worker (2 MiB) */
+  TVI_GEMM_COLS = 1024,        /* columns per task of the 1x1 GEMM */
+  TVI_DIRECT_KBLOCK = 128,     /* direct: about this many k entries per pass over a tile */
+  TVI_IM2COL_FLOATS = 1 << 19, /* im2col buffer per worker (2 MiB) */
+  TVI_ROWS_TASK = 16384        /* rows: outputs (rows x channels) per task */
 };
 
 struct tvi_conv_plan {
@@ -47,6 +48,7 @@ struct tvi_conv_plan {
   int32_t cout_gp;      /* cout_g rounded up to the kernel's oc_block */
   tvi_convdir_act fact; /* the activation part fused into the kernel's store */
   int post_act;         /* whether the rest of the activation runs when copying out */
+  int32_t wm;           /* Winograd: outputs per tile side, 2 (F(2x2, 3x3)) or 4 (F(4x4, 3x3)) */
 };
 
 /* ---- activations --------------------------------------------------------------------------- */
@@ -151,14 +153,23 @@ static int tvi_is_wino(const tvi_conv_params *p) {
          p->dil_w == 1 && p->groups == 1;
 }
 
+static int tvi_is_rows(const tvi_conv_params *p) {
+  return (p->cin / p->groups) * p->kh * p->kw <= TVI_CONVROW_MAX_K;
+}
+
 static tvi_conv_algo tvi_conv_auto(const tv_ctx *ctx, const tvi_conv_params *p) {
   if (tvi_is_depthwise(p)) return TVI_CONV_DEPTHWISE;
   const size_t v = TVI_SELECT(ctx, tvi_convdir_table);
   if (tvi_convdir_table[v].isa != TV_ISA_SCALAR && tvi_is_plain_1x1(p) &&
       p->cout / p->groups < tvi_convdir_table[v].k->oc_block)
     return TVI_CONV_GEMM1X1; /* a head with few outputs: the tiles would be mostly padding */
-  if (tvi_convdir_table[v].isa != TV_ISA_SCALAR)
+  if (tvi_convdir_table[v].isa != TV_ISA_SCALAR && tvi_is_rows(p))
+    return TVI_CONV_ROWS; /* few taps per output channel: whole rows, every channel at once */
+  if (tvi_convdir_table[v].isa != TV_ISA_SCALAR) {
+    if (tvi_is_wino(p) && p->cin >= 16 && p->cout >= 16)
+      return TVI_CONV_WINOGRAD4; /* 1.2x faster than F(2x2, 3x3) from 32x32 inputs up */
     return tvi_is_wino(p) && p->cin >= 8 && p->cout >= 8 ? TVI_CONV_WINOGRAD : TVI_CONV_DIRECT;
+  }
   return tvi_is_plain_1x1(p) ? TVI_CONV_GEMM1X1 : TVI_CONV_IM2COL;
 }
 
@@ -193,9 +204,11 @@ tv_status tvi_conv_prepare_as(tv_ctx *ctx, const tvi_conv_params *p, const float
     TVI_FAIL(ctx, TV_ERR_ARG, "gemm1x1 needs a 1x1 kernel, stride 1 and no padding");
   if (algo == TVI_CONV_DEPTHWISE && !tvi_is_depthwise(p))
     TVI_FAIL(ctx, TV_ERR_ARG, "depthwise needs groups == cin == cout > 1");
-  if (algo == TVI_CONV_WINOGRAD && !tvi_is_wino(p))
+  if ((algo == TVI_CONV_WINOGRAD || algo == TVI_CONV_WINOGRAD4) && !tvi_is_wino(p))
     TVI_FAIL(ctx, TV_ERR_ARG, "winograd needs a 3x3 kernel, stride 1, dilation 1 and groups 1");
-  if (algo < TVI_CONV_IM2COL || algo > TVI_CONV_WINOGRAD)
+  if (algo == TVI_CONV_ROWS && !tvi_is_rows(p))
+    TVI_FAIL(ctx, TV_ERR_ARG, "rows needs cin / groups * kh * kw <= %d", TVI_CONVROW_MAX_K);
+  if (algo < TVI_CONV_IM2COL || algo > TVI_CONV_WINOGRAD4)
     TVI_FAIL(ctx, TV_ERR_ARG, "algorithm %d unknown", (int)algo);
   plan = calloc(1, sizeof *plan);
   if (!plan) TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory");
@@ -205,38 +218,60 @@ tv_status tvi_conv_prepare_as(tv_ctx *ctx, const tvi_conv_params *p, const float
   plan->cout_g = p->cout / p->groups;
   plan->kk = plan->cin_g * p->kh * p->kw; /* <= 2^16 * 49: fits */
   const size_t nw = (size_t)p->cout * (size_t)plan->kk;
-  if (algo == TVI_CONV_WINOGRAD) {
+  if (algo == TVI_CONV_WINOGRAD || algo == TVI_CONV_WINOGRAD4) {
     const size_t v = TVI_SELECT(ctx, tvi_convdir_table);
     const tvi_convdir_kernel *dk = tvi_convdir_table[v].k;
     const int32_t R = dk->oc_block, cin = p->cin;
+    const int32_t wm = algo == TVI_CONV_WINOGRAD ? 2 : 4, na = wm + 2; /* na x na components */
     plan->dk = dk;
+    plan->wm = wm;
     plan->cout_gp = (p->cout + R - 1) / R * R;
-    snprintf(plan->name, sizeof plan->name, "winograd2x2_%s",
+    snprintf(plan->name, sizeof plan->name, "winograd%dx%d_%s", (int)wm, (int)wm,
              tvi_convdir_table[v].name + strlen("tvi_convdir_"));
-    const size_t npw = 16 * (size_t)plan->cout_gp * (size_t)cin;
+    const size_t npw = (size_t)(na * na) * (size_t)plan->cout_gp * (size_t)cin;
     plan->w = tvi_aligned_alloc(npw * sizeof(float));
     plan->bias = tvi_aligned_alloc((size_t)plan->cout_gp * sizeof(float));
     if (!plan->w || !plan->bias) TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory for %zu weights", npw);
     memset(plan->w, 0, npw * sizeof(float));
     const int32_t nblocks = plan->cout_gp / R;
-    /* U = G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]; stored [xi][block][ic][R]. */
-    static const double G[4][3] = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
+    /* U = G g G^T, stored [xi][block][ic][R]; G of F(2x2, 3x3) is
+     * [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1], G of F(4x4, 3x3) (points 0, 1, -1, 2, -2) below. */
+    static const double G2[4][3] = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
+    static const double G4[6][3] = {{1.0 / 4, 0, 0},
+                                    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                    {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                    {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                    {0, 0, 1}};
+    const double(*G)[3] = wm == 2 ? G2 : G4;
     for (int32_t oc = 0; oc < p->cout; oc++)
       for (int32_t ic = 0; ic < cin; ic++) {
         const float *g = weight + ((size_t)oc * cin + ic) * 9;
-        double t[4][3];
-        for (int i = 0; i < 4; i++)
+        double t[6][3];
+        for (int i = 0; i < na; i++)
           for (int j = 0; j < 3; j++)
             t[i][j] = G[i][0] * g[0 * 3 + j] + G[i][1] * g[1 * 3 + j] + G[i][2] * g[2 * 3 + j];
-        for (int i = 0; i < 4; i++)
-          for (int j = 0; j < 4; j++) {
+        for (int i = 0; i < na; i++)
+          for (int j = 0; j < na; j++) {
             const double u = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
-            const size_t xi = (size_t)(i * 4 + j);
+            const size_t xi = (size_t)(i * na + j);
             plan->w[((xi * nblocks + (size_t)(oc / R)) * cin + ic) * R + oc % R] = (float)u;
           }
       }
     for (int32_t oc = 0; oc < plan->cout_gp; oc++)
       plan->bias[oc] = oc < p->cout && bias ? bias[oc] : 0.0f;
+    tvi_conv_fused_act(plan);
+  } else if (algo == TVI_CONV_ROWS) {
+    const size_t v = TVI_SELECT(ctx, tvi_convdir_table);
+    plan->dk = tvi_convdir_table[v].k;
+    snprintf(plan->name, sizeof plan->name, "rows_%s",
+             tvi_convdir_table[v].name + strlen("tvi_convdir_"));
+    /* OIHW is already [group][output channel][k] */
+    plan->w = tvi_aligned_alloc(nw * sizeof(float));
+    plan->bias = tvi_aligned_alloc((size_t)p->cout * sizeof(float));
+    if (!plan->w || !plan->bias) TVI_FAIL(ctx, TV_ERR_NOMEM, "out of memory for %zu weights", nw);
+    memcpy(plan->w, weight, nw * sizeof(float));
+    for (int32_t c = 0; c < p->cout; c++) plan->bias[c] = bias ? bias[c] : 0.0f;
     tvi_conv_fused_act(plan);
   } else if (algo != TVI_CONV_DIRECT) {
     plan->w = tvi_aligned_alloc(nw * sizeof(float));
@@ -321,7 +356,7 @@ typedef struct tvi_conv_layout {
   int32_t parts;      /* blocks split into this many tasks */
   size_t off_offs, off_planes, off_buf, buf_bytes;
   /* im2col */
-  int32_t rows; /* output rows per task */
+  int32_t rows; /* output rows per task (also rows) */
   /* all */
   int64_t ntasks;
   size_t total;
@@ -335,7 +370,8 @@ static void tvi_conv_plan_layout(const tvi_conv_plan *plan, int32_t n, int32_t h
   tvi_conv_output_size(p, h, w, &L->oh, &L->ow);
   const int64_t ohw = (int64_t)L->oh * L->ow;
   switch (plan->algo) {
-  case TVI_CONV_DIRECT: {
+  case TVI_CONV_DIRECT:
+  case TVI_CONV_ROWS: {
     const int32_t hp = h + p->pad_t + p->pad_b, wp = w + p->pad_l + p->pad_r;
     L->psh = p->stride_h;
     L->psw = p->stride_w;
@@ -345,6 +381,30 @@ static void tvi_conv_plan_layout(const tvi_conv_plan *plan, int32_t n, int32_t h
     L->plane = (int64_t)L->hq * L->wq;
     L->img_floats = (int64_t)p->cin * L->phases * L->plane;
     L->lq = (int64_t)L->oh * L->wq;
+    if (plan->algo == TVI_CONV_ROWS) {
+      /* Tasks of whole output rows, about TVI_ROWS_TASK outputs (all channels) each. */
+      int64_t rows = TVI_ROWS_TASK / ((int64_t)L->ow * plan->cout_g);
+      if (rows < 1) rows = 1;
+      if (rows > L->oh) rows = L->oh;
+      L->rows = (int32_t)rows;
+      L->nchunks = (L->oh + rows - 1) / rows;
+      L->slack = 64;
+      L->per_image = n > 1 && (int64_t)p->groups * L->nchunks >= 4 * workers;
+      if (L->per_image) n = 1;
+      L->parts = 1;
+      L->ntasks = (int64_t)n * p->groups * L->nchunks;
+      L->off_offs = 0;
+      L->off_planes = tvi_round64((size_t)plan->kk * sizeof(int32_t));
+      L->off_buf =
+          L->off_planes +
+          tvi_round64(((size_t)n * (size_t)L->img_floats + (size_t)L->slack) * sizeof(float));
+      L->buf_bytes = tvi_round64((size_t)(8 * L->wq) * sizeof(float)); /* tvi_direct_pack */
+      L->total = L->off_buf + (size_t)workers * L->buf_bytes;
+      if (L->img_floats + L->slack > INT32_MAX / 2 ||
+          (double)n * (double)L->img_floats + (double)L->slack > 1e15)
+        L->total = SIZE_MAX;
+      break;
+    }
     const int32_t t = plan->dk->px_tile;
     int64_t tiles = (L->lq + t - 1) / t;
     const int64_t want = (plan->kk >= 64 ? 256 : 512) / t;
@@ -357,6 +417,9 @@ static void tvi_conv_plan_layout(const tvi_conv_plan *plan, int32_t n, int32_t h
       const int32_t khw = p->kh * p->kw;
       int32_t icb = TVI_DIRECT_KBLOCK / khw;
       if (icb < 1) icb = 1;
+      /* passes of about equal size: the last one short would cost a pass's overhead */
+      const int32_t passes = (plan->cin_g + icb - 1) / icb;
+      icb = (plan->cin_g + passes - 1) / passes;
       L->kblock = icb * khw;
     }
     /* Image by image when one image has enough tasks: the planes stay in cache. */
@@ -374,8 +437,8 @@ static void tvi_conv_plan_layout(const tvi_conv_plan *plan, int32_t n, int32_t h
         L->off_planes +
         tvi_round64(((size_t)n * (size_t)L->img_floats + (size_t)L->slack) * sizeof(float));
     L->buf_bytes = tvi_round64((size_t)plan->cout_gp * (size_t)L->chunk * sizeof(float));
-    if (L->buf_bytes < (size_t)(2 * L->wq) * sizeof(float))
-      L->buf_bytes = tvi_round64((size_t)(2 * L->wq) * sizeof(float));
+    if (L->buf_bytes < (size_t)(8 * L->wq) * sizeof(float)) /* tvi_direct_pack's rows */
+      L->buf_bytes = tvi_round64((size_t)(8 * L->wq) * sizeof(float));
     L->total = L->off_buf + (size_t)workers * L->buf_bytes;
     /* Offsets are int32 and the planes of all images are addressed from one base. */
     if (L->img_floats + L->slack > INT32_MAX / 2 ||
@@ -383,20 +446,23 @@ static void tvi_conv_plan_layout(const tvi_conv_plan *plan, int32_t n, int32_t h
       L->total = SIZE_MAX;
     break;
   }
-  case TVI_CONV_WINOGRAD: {
-    /* Tiles (ty, tx) read padded rows 2ty..2ty+3 = phase-plane rows ty, ty + 1: planes of
-     * (th + 1) x (tw + 1), zero beyond the input, so partial tiles read zeros. */
-    L->th = (L->oh + 1) / 2;
-    L->tw = (L->ow + 1) / 2;
-    L->psh = L->psw = 2;
-    L->phases = 4;
+  case TVI_CONV_WINOGRAD:
+  case TVI_CONV_WINOGRAD4: {
+    /* Tiles (ty, tx) of m x m outputs read padded rows m ty .. m ty + m + 1 = rows ty, ty + 1 of
+     * the m x m phase planes: planes of (th + 1) x (tw + 1), zero beyond the input, so partial
+     * tiles read zeros. */
+    const int32_t m = plan->wm, na = m + 2;
+    L->th = (L->oh + m - 1) / m;
+    L->tw = (L->ow + m - 1) / m;
+    L->psh = L->psw = m;
+    L->phases = m * m;
     L->hq = L->th + 1;
     L->wq = L->tw + 1;
     L->plane = (int64_t)L->hq * L->wq;
-    L->img_floats = (int64_t)p->cin * 4 * L->plane;
+    L->img_floats = (int64_t)p->cin * L->phases * L->plane;
     L->lq = (int64_t)L->th * L->wq;
-    const int32_t t = plan->dk->px_tile;
-    const int64_t tiles = (L->lq + t - 1) / t, want = 96 / t < 1 ? 1 : 96 / t;
+    const int32_t t = plan->dk->px_tile, q = m == 2 ? 96 : 48; /* tiles per chunk */
+    const int64_t tiles = (L->lq + t - 1) / t, want = q / t < 1 ? 1 : q / t;
     L->tiles = (int32_t)(tiles < want ? tiles : want);
     L->chunk = L->tiles * t;
     L->nchunks = (L->lq + L->chunk - 1) / L->chunk;
@@ -411,10 +477,11 @@ static void tvi_conv_plan_layout(const tvi_conv_plan *plan, int32_t n, int32_t h
     L->off_buf =
         L->off_planes +
         tvi_round64(((size_t)n * (size_t)L->img_floats + (size_t)L->slack) * sizeof(float));
-    L->buf_bytes = tvi_round64((16 * (size_t)p->cin + 16 * (size_t)plan->cout_gp + 4) *
-                               (size_t)L->chunk * sizeof(float));
-    if (L->buf_bytes < (size_t)(2 * L->wq) * sizeof(float))
-      L->buf_bytes = tvi_round64((size_t)(2 * L->wq) * sizeof(float));
+    L->buf_bytes = tvi_round64(
+        ((size_t)(na * na) * ((size_t)p->cin + (size_t)plan->cout_gp) + (size_t)(m * m)) *
+        (size_t)L->chunk * sizeof(float));
+    if (L->buf_bytes < (size_t)(8 * L->wq) * sizeof(float)) /* tvi_direct_pack's rows */
+      L->buf_bytes = tvi_round64((size_t)(8 * L->wq) * sizeof(float));
     L->total = L->off_buf + (size_t)workers * L->buf_bytes;
     if (L->img_floats + L->slack > INT32_MAX / 2 ||
         (double)n * (double)L->img_floats + (double)L->slack > 1e15)
@@ -477,24 +544,56 @@ static void tvi_direct_pack(void *arg, int64_t task, int worker) {
                   ic * L->phases * L->plane;
   const int32_t sh = L->psh, sw = L->psw;
   if (sw == 2) {
-    float *row = (float *)(void *)(j->scratch + L->off_buf + (size_t)worker * L->buf_bytes);
-    const int32_t n2 = 2 * L->wq; /* padded columns 0 .. n2 - 1 */
-    int32_t x1 = p->pad_l + j->w; /* input columns end here in padded coordinates */
-    if (x1 > n2) x1 = n2;
-    const int32_t x0 = p->pad_l < n2 ? p->pad_l : n2;
+    /* Source column s is padded column s + pad_l: plane (s + pad_l) & 1, column (s + pad_l) >> 1.
+     * The pairs of source columns go straight into the planes through deint2 (no copy of the
+     * padded row); then the last column of an odd width, and zeros around. 2 * wq >= pad_l + w,
+     * so everything fits. */
+    const int32_t wq = L->wq, half = j->w / 2, ce = p->pad_l >> 1, co = (p->pad_l + 1) >> 1;
+    const int32_t ee = ce + half + (j->w & 1), oe = co + half; /* where the data ends */
     for (int32_t py = 0; py < sh; py++) {
       float *even = planes + (int64_t)(py * 2) * L->plane, *odd = even + L->plane;
-      for (int32_t r = 0; r < L->hq; r++, even += L->wq, odd += L->wq) {
+      for (int32_t r = 0; r < L->hq; r++, even += wq, odd += wq) {
         const int32_t iy = r * sh + py - p->pad_t;
-        if (iy < 0 || iy >= j->h || x1 <= x0) {
-          memset(even, 0, (size_t)L->wq * sizeof(float));
-          memset(odd, 0, (size_t)L->wq * sizeof(float));
+        if (iy < 0 || iy >= j->h) {
+          memset(even, 0, (size_t)wq * sizeof(float));
+          memset(odd, 0, (size_t)wq * sizeof(float));
           continue;
         }
-        memset(row, 0, (size_t)x0 * sizeof(float));
-        memcpy(row + x0, src + (int64_t)iy * j->w, (size_t)(x1 - x0) * sizeof(float));
-        memset(row + x1, 0, (size_t)(n2 - x1) * sizeof(float));
-        j->plan->dk->deint2(row, even, odd, L->wq);
+        const float *srow = src + (int64_t)iy * j->w;
+        /* pe receives the even source columns, po the odd ones */
+        float *pe = p->pad_l & 1 ? odd : even, *po = p->pad_l & 1 ? even : odd;
+        for (int32_t c = 0; c < ce; c++) pe[c] = 0.0f;
+        for (int32_t c = 0; c < co; c++) po[c] = 0.0f;
+        j->plan->dk->deint2(srow, pe + ce, po + co, half);
+        if (j->w & 1) pe[ee - 1] = srow[j->w - 1];
+        for (int32_t c = ee; c < wq; c++) pe[c] = 0.0f;
+        for (int32_t c = oe; c < wq; c++) po[c] = 0.0f;
+      }
+    }
+    (void)worker;
+    return;
+  }
+  if (sw == 4) {
+    /* Each padded row built once in the worker's buffer, then split into its four column phases
+     * by two rounds of deint2: even / odd, then each of them into phases 0, 2 and 1, 3. */
+    const int32_t wq = L->wq, n4 = 4 * wq; /* n4 >= pad_l + w */
+    float *row = (float *)(void *)(j->scratch + L->off_buf + (size_t)worker * L->buf_bytes);
+    float *ev = row + n4, *od = ev + 2 * wq;
+    for (int32_t py = 0; py < sh; py++) {
+      float *dst = planes + (int64_t)(py * 4) * L->plane;
+      for (int32_t r = 0; r < L->hq; r++, dst += wq) {
+        const int32_t iy = r * sh + py - p->pad_t;
+        if (iy < 0 || iy >= j->h) {
+          for (int32_t px = 0; px < 4; px++)
+            memset(dst + px * L->plane, 0, (size_t)wq * sizeof(float));
+          continue;
+        }
+        memset(row, 0, (size_t)p->pad_l * sizeof(float));
+        memcpy(row + p->pad_l, src + (int64_t)iy * j->w, (size_t)j->w * sizeof(float));
+        memset(row + p->pad_l + j->w, 0, (size_t)(n4 - p->pad_l - j->w) * sizeof(float));
+        j->plan->dk->deint2(row, ev, od, 2 * wq);
+        j->plan->dk->deint2(ev, dst, dst + 2 * L->plane, wq);
+        j->plan->dk->deint2(od, dst + L->plane, dst + 3 * L->plane, wq);
       }
     }
     return;
@@ -589,8 +688,38 @@ static void tvi_direct_chunk(void *arg, int64_t task, int worker) {
   }
 }
 
-/* Winograd F(2x2, 3x3): one chunk of (virtual) tiles of one image: input transform, 16 products
- * on the convdir tiles, output transform, bias and activation into the NCHW output. */
+/* Rows: output rows [y0, y0 + rows) of one group of one image, every output channel, written
+ * straight into the output by the kernel family's row function. */
+static void tvi_rows_task(void *arg, int64_t task, int worker) {
+  (void)worker;
+  const tvi_conv_job *j = arg;
+  const tvi_conv_plan *plan = j->plan;
+  const tvi_conv_params *p = &plan->p;
+  const tvi_conv_layout *L = j->L;
+  const int32_t y0 = (int32_t)(task % L->nchunks) * L->rows;
+  const int64_t t = task / L->nchunks;
+  const int32_t g = (int32_t)(t % p->groups);
+  const int64_t img = t / p->groups;
+  const int32_t y1 = y0 + L->rows < L->oh ? y0 + L->rows : L->oh;
+  const int32_t *offs = (const int32_t *)(const void *)(j->scratch + L->off_offs);
+  const float *in = (const float *)(const void *)(j->scratch + L->off_planes) +
+                    img * L->img_floats + (int64_t)g * plan->cin_g * L->phases * L->plane;
+  const int64_t ohw = (int64_t)L->oh * L->ow;
+  float *dst = j->out + (img * p->cout + (int64_t)g * plan->cout_g) * ohw;
+  const float *wg = plan->w + (int64_t)g * plan->cout_g * plan->kk;
+  for (int32_t y = y0; y < y1; y++) {
+    plan->dk->row(in + (int64_t)y * L->wq, offs, plan->kk, wg, plan->bias + g * plan->cout_g,
+                  plan->cout_g, dst + (int64_t)y * L->ow, ohw, L->ow, &plan->fact);
+    if (plan->post_act)
+      for (int32_t oc = 0; oc < plan->cout_g; oc++) {
+        float *d = dst + oc * ohw + (int64_t)y * L->ow;
+        for (int32_t x = 0; x < L->ow; x++) d[x] = tvi_act1(d[x], p->act, p->act_a, p->act_b);
+      }
+  }
+}
+
+/* Winograd F(2x2, 3x3) or F(4x4, 3x3): one chunk of (virtual) tiles of one image: input transform,
+ * 16 products on the convdir tiles, output transform, bias and activation into the NCHW output. */
 static void tvi_wino_chunk(void *arg, int64_t task, int worker) {
   static const float zeros[64] = {0};
   const tvi_conv_job *j = arg;
@@ -600,15 +729,18 @@ static void tvi_wino_chunk(void *arg, int64_t task, int worker) {
   const tvi_convdir_kernel *dk = plan->dk;
   const int64_t chunk = task % L->nchunks, img = task / L->nchunks;
   const int32_t Q = L->chunk, cin = p->cin, coutp = plan->cout_gp, R = dk->oc_block;
+  const int32_t m = plan->wm, nc = (m + 2) * (m + 2); /* outputs per tile side, components */
+  const tvi_wino_in_fn win = m == 2 ? dk->wino_in : dk->wino4_in;
+  const tvi_wino_out_fn wout = m == 2 ? dk->wino_out : dk->wino4_out;
   const int32_t *offs = (const int32_t *)(const void *)(j->scratch + L->off_offs);
   const float *planes =
       (const float *)(const void *)(j->scratch + L->off_planes) + img * L->img_floats + chunk * Q;
   float *V = (float *)(void *)(j->scratch + L->off_buf + (size_t)worker * L->buf_bytes);
-  float *M = V + (int64_t)16 * cin * Q, *Y = M + (int64_t)16 * coutp * Q;
+  float *M = V + (int64_t)nc * cin * Q, *Y = M + (int64_t)nc * coutp * Q;
   for (int32_t ic = 0; ic < cin; ic++)
-    dk->wino_in(planes + (int64_t)ic * 4 * L->plane, L->plane, L->wq, V + (int64_t)ic * Q,
-                (int64_t)cin * Q, Q);
-  for (int32_t xi = 0; xi < 16; xi++)
+    win(planes + (int64_t)ic * L->phases * L->plane, L->plane, L->wq, V + (int64_t)ic * Q,
+        (int64_t)cin * Q, Q);
+  for (int32_t xi = 0; xi < nc; xi++)
     for (int32_t b = 0; b < L->nblocks; b++)
       dk->fn(V + (int64_t)xi * cin * Q, offs, cin,
              plan->w + (((int64_t)xi * L->nblocks + b) * cin) * R, zeros,
@@ -617,21 +749,21 @@ static void tvi_wino_chunk(void *arg, int64_t task, int worker) {
   const int64_t q1 = q0 + Q < L->lq ? q0 + Q : L->lq;
   const int64_t ohw = (int64_t)L->oh * L->ow;
   for (int32_t oc = 0; oc < p->cout; oc++) {
-    /* Y: two rows of 2 * Q outputs, the tiles' rows side by side, activation done (or its fused
+    /* Y: m rows of m * Q outputs, the tiles' rows side by side, activation done (or its fused
      * part, the rest below). */
-    dk->wino_out(M + (int64_t)oc * Q, (int64_t)coutp * Q, plan->bias[oc], &plan->fact, Y, 2 * Q, Q);
+    wout(M + (int64_t)oc * Q, (int64_t)coutp * Q, plan->bias[oc], &plan->fact, Y, m * Q, Q);
     float *dst = j->out + (img * p->cout + oc) * ohw;
     for (int64_t q = q0; q < q1;) {
       const int64_t ty = q / L->wq, tx = q % L->wq;
       int64_t end = ty * L->wq + L->tw; /* tiles tx .. tw - 1 of this row are real */
       if (end > q1) end = q1;
       if (tx < L->tw) {
-        const int64_t x0 = 2 * tx;
-        int64_t len = 2 * (end - q);
+        const int64_t x0 = m * tx;
+        int64_t len = m * (end - q);
         if (x0 + len > L->ow) len = L->ow - x0;
-        for (int dy = 0; dy < 2 && 2 * ty + dy < L->oh; dy++) {
-          float *d = dst + (2 * ty + dy) * L->ow + x0;
-          const float *s = Y + dy * 2 * Q + 2 * (q - q0);
+        for (int dy = 0; dy < m && m * ty + dy < L->oh; dy++) {
+          float *d = dst + (m * ty + dy) * L->ow + x0;
+          const float *s = Y + (int64_t)dy * m * Q + m * (q - q0);
           if (plan->post_act)
             for (int64_t i = 0; i < len; i++) d[i] = tvi_act1(s[i], p->act, p->act_a, p->act_b);
           else
@@ -776,7 +908,8 @@ void tvi_conv_run(tv_ctx *ctx, const tvi_conv_plan *plan, const float *in, float
   tvi_conv_job job = {plan, &L, in, out, n, h, w, scratch};
   const tvi_conv_params *p = &plan->p;
   switch (plan->algo) {
-  case TVI_CONV_DIRECT: {
+  case TVI_CONV_DIRECT:
+  case TVI_CONV_ROWS: {
     int32_t *offs = (int32_t *)(void *)((uint8_t *)scratch + L.off_offs);
     int32_t k = 0;
     for (int32_t ic = 0; ic < plan->cin_g; ic++)
@@ -787,10 +920,11 @@ void tvi_conv_run(tv_ctx *ctx, const tvi_conv_plan *plan, const float *in, float
           offs[k++] = (int32_t)(((int64_t)ic * L.phases + phase) * L.plane +
                                 (int64_t)(dy / p->stride_h) * L.wq + dx / p->stride_w);
         }
-    tvi_conv_run_images(ctx, &job, tvi_direct_chunk);
+    tvi_conv_run_images(ctx, &job, plan->algo == TVI_CONV_ROWS ? tvi_rows_task : tvi_direct_chunk);
     break;
   }
-  case TVI_CONV_WINOGRAD: {
+  case TVI_CONV_WINOGRAD:
+  case TVI_CONV_WINOGRAD4: {
     int32_t *offs = (int32_t *)(void *)((uint8_t *)scratch + L.off_offs);
     for (int32_t ic = 0; ic < p->cin; ic++) offs[ic] = ic * L.chunk;
     tvi_conv_run_images(ctx, &job, tvi_wino_chunk);

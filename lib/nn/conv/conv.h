@@ -37,16 +37,25 @@ typedef struct tvi_conv_plan tvi_conv_plan;
 /* Convolution algorithms. AUTO picks per layer by a heuristic that depends only on the layer and
  * the context's SIMD level (never on timing, so results are reproducible): depthwise for
  * depthwise layers; with SIMD, gemm1x1 for 1x1 stride-1 unpadded layers with fewer output
- * channels (per group) than the direct kernel's block, Winograd for 3x3 stride-1 layers with >= 8
- * input and output channels, else the direct kernel; without SIMD, gemm1x1 or im2col_gemm. */
+ * channels (per group) than the direct kernel's block, rows for layers with at most 9 taps per
+ * output channel (cin / groups * kh * kw, such as a 3x3 first layer on a grey image), Winograd
+ * F(4x4, 3x3) for 3x3 stride-1 layers with >= 16 input and output channels (1.2x faster than
+ * F(2x2, 3x3) on 32x32 inputs and up, slower on very small ones), Winograd F(2x2, 3x3) for
+ * 3x3 stride-1 layers with >= 8 input and output channels, else the direct kernel; without SIMD,
+ * gemm1x1 or im2col_gemm. */
 typedef enum tvi_conv_algo {
   TVI_CONV_AUTO = 0,
   TVI_CONV_IM2COL = 1,    /* im2col + OpenBLAS sgemm, any layer */
   TVI_CONV_GEMM1X1 = 2,   /* sgemm on the NCHW planes: 1x1 kernel, stride 1, no padding */
   TVI_CONV_DEPTHWISE = 3, /* groups == cin == cout > 1 */
-  TVI_CONV_DIRECT = 4,  /* direct tiles (kernels/convdir) at the context's SIMD level, any layer */
-  TVI_CONV_WINOGRAD = 5 /* Winograd F(2x2, 3x3) on the convdir tiles: 3x3, stride 1, dilation 1,
+  TVI_CONV_DIRECT = 4,   /* direct tiles (kernels/convdir) at the context's SIMD level, any layer */
+  TVI_CONV_WINOGRAD = 5, /* Winograd F(2x2, 3x3) on the convdir tiles: 3x3, stride 1, dilation 1,
                            groups 1 */
+  TVI_CONV_ROWS = 6,     /* whole output rows for every output channel at once, straight into the
+                            output (the convdir family's row kernel): cin / groups * kh * kw <= 9 */
+  TVI_CONV_WINOGRAD4 = 7 /* Winograd F(4x4, 3x3) on the convdir tiles: as WINOGRAD, 2.25 times
+                            fewer multiplications, larger rounding errors (still within the bound
+                            below) */
 } tvi_conv_algo;
 
 /* Validates params (TV_ERR_ARG with a message naming the field: channels 1..65536, kernel 1..7,
@@ -54,7 +63,9 @@ typedef enum tvi_conv_algo {
  * act_a/act_b, clip bounds in order) and packs weight (OIHW) and bias (cout floats, or NULL for
  * none) into a new plan; weight and bias are copied. Statuses: TV_OK, TV_ERR_NULL (params, weight
  * or out NULL), TV_ERR_ARG, TV_ERR_NOMEM. Accuracy: every algorithm is within
- * 2e-4 * (|exact| + 0.05 * sum |products|) of the exact result (tests/test_nn_conv.c). */
+ * 2e-4 * (|exact| + 0.05 * sum |products|) + 1e-6 of the exact result, where for WINOGRAD4 (whose
+ * transforms mix the outputs of a 4x4 tile) sum |products| is the largest among the outputs of
+ * the same channel within 3 rows and columns (tests/test_nn_conv.c). */
 tv_status tvi_conv_prepare(tv_ctx *ctx, const tvi_conv_params *p, const float *weight,
                            const float *bias, tvi_conv_plan **out);
 /* As tvi_conv_prepare, with the algorithm forced (for tests and benchmarks); TV_ERR_ARG when the

@@ -33,6 +33,30 @@ typedef void (*tvi_wino_in_fn)(const float *d, int64_t plane, int32_t wq, float 
 typedef void (*tvi_wino_out_fn)(const float *m, int64_t ldm, float bias, const tvi_convdir_act *act,
                                 float *y, int64_t ldy, int32_t count);
 
+/* Most taps (k entries) a convrow call takes. */
+enum { TVI_CONVROW_MAX_K = 9 };
+
+/* A row of outputs for all output channels at once, for layers with few taps per output channel
+ * (nk = cin_g * kh * kw <= TVI_CONVROW_MAX_K, such as a first layer on a grey image): each input
+ * vector is loaded once and used for every output channel, and the results go straight to the
+ * output with the activation:
+ *   out[r * ldo + i] = act(bias[r] + sum_k w[r * nk + k] * in[offs[k] + i])
+ * for r < nout, i < n (any n; nothing at or after out[r * ldo + n] is written, nothing at or after
+ * in[offs[k] + n] is read), summing k in increasing order (one FMA per k). */
+typedef void (*tvi_convrow_fn)(const float *in, const int32_t *offs, int32_t nk, const float *w,
+                               const float *bias, int32_t nout, float *out, int64_t ldo, int32_t n,
+                               const tvi_convdir_act *act);
+
+/* Winograd F(4x4, 3x3) input transform of `count` tiles (a multiple of px_tile) of one channel.
+ * The input is split into its 16 4x4 phase planes, so input row r, column c (r, c < 6) of tile i is
+ * d[((r & 3) * 4 + (c & 3)) * plane + (r >> 2) * wq + (c >> 2) + i]. Writes
+ * v[xi * ldv + i] = (B^T d B)[xi / 6][xi % 6] for the 36 components xi. */
+typedef tvi_wino_in_fn tvi_wino4_in_fn;
+/* Winograd F(4x4, 3x3) output transform: from the 36 components m[xi * ldm + i] of `count` tiles,
+ * writes the four output rows of the tiles side by side,
+ * y[dy * ldy + 4 * i + dx] = act((A^T m A)[dy][dx] + bias). */
+typedef tvi_wino_out_fn tvi_wino4_out_fn;
+
 /* Splits 2n floats into their even and odd elements: even[i] = src[2i], odd[i] = src[2i + 1]. */
 typedef void (*tvi_deint2_fn)(const float *src, float *even, float *odd, int32_t n);
 
@@ -43,6 +67,9 @@ typedef struct tvi_convdir_kernel {
   tvi_wino_in_fn wino_in;
   tvi_wino_out_fn wino_out;
   tvi_deint2_fn deint2;
+  tvi_convrow_fn row;
+  tvi_wino4_in_fn wino4_in;
+  tvi_wino4_out_fn wino4_out;
 } tvi_convdir_kernel;
 
 /* The scalar transforms, for ISA files without their own. */
@@ -51,6 +78,11 @@ void tvi_wino_in_f32_scalar(const float *d, int64_t plane, int32_t wq, float *v,
                             int32_t count);
 void tvi_wino_out_f32_scalar(const float *m, int64_t ldm, float bias, const tvi_convdir_act *act,
                              float *y, int64_t ldy, int32_t count);
+
+void tvi_wino4_in_f32_scalar(const float *d, int64_t plane, int32_t wq, float *v, int64_t ldv,
+                             int32_t count);
+void tvi_wino4_out_f32_scalar(const float *m, int64_t ldm, float bias, const tvi_convdir_act *act,
+                              float *y, int64_t ldy, int32_t count);
 
 extern const tvi_convdir_kernel tvi_convdir_scalar;
 extern const tvi_convdir_kernel tvi_convdir_avx2;

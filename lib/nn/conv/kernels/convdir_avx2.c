@@ -70,9 +70,60 @@ static void tvi_convdir_f32_avx2(const float *in, const int32_t *offs, int32_t n
   }
 }
 
+/* convrow: 8 outputs at a time, the nk input vectors in registers, 4 output channels per pass. */
+static inline __attribute__((always_inline)) void
+tvi_convrow_body_avx2(const float *in, const int32_t *offs, const int32_t nk, const float *w,
+                      const float *bias, int32_t nout, float *out, int64_t ldo, int32_t n,
+                      const tvi_convdir_act *act) {
+  static const int32_t ones[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+  const __m256 slope = _mm256_set1_ps(act->slope), lo = _mm256_set1_ps(act->lo),
+               hi = _mm256_set1_ps(act->hi);
+  for (int32_t i = 0; i < n; i += 8) {
+    const int32_t m = n - i < 8 ? n - i : 8;
+    const __m256i mask = _mm256_loadu_si256((const __m256i *)(const void *)(ones + 8 - m));
+    __m256 x[TVI_CONVROW_MAX_K];
+    for (int32_t k = 0; k < nk; k++) x[k] = _mm256_maskload_ps(in + offs[k] + i, mask);
+    int32_t r = 0;
+    for (; r + 4 <= nout; r += 4) {
+      const float *wr = w + (int64_t)r * nk;
+      __m256 a0 = _mm256_broadcast_ss(bias + r), a1 = _mm256_broadcast_ss(bias + r + 1),
+             a2 = _mm256_broadcast_ss(bias + r + 2), a3 = _mm256_broadcast_ss(bias + r + 3);
+      for (int32_t k = 0; k < nk; k++) {
+        a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(wr + k), x[k], a0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(wr + nk + k), x[k], a1);
+        a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(wr + 2 * nk + k), x[k], a2);
+        a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(wr + 3 * nk + k), x[k], a3);
+      }
+      float *o = out + (int64_t)r * ldo + i;
+      _mm256_maskstore_ps(o, mask, tvi_act8(a0, slope, lo, hi));
+      _mm256_maskstore_ps(o + ldo, mask, tvi_act8(a1, slope, lo, hi));
+      _mm256_maskstore_ps(o + 2 * ldo, mask, tvi_act8(a2, slope, lo, hi));
+      _mm256_maskstore_ps(o + 3 * ldo, mask, tvi_act8(a3, slope, lo, hi));
+    }
+    for (; r < nout; r++) {
+      const float *wr = w + (int64_t)r * nk;
+      __m256 a0 = _mm256_broadcast_ss(bias + r);
+      for (int32_t k = 0; k < nk; k++) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(wr + k), x[k], a0);
+      _mm256_maskstore_ps(out + (int64_t)r * ldo + i, mask, tvi_act8(a0, slope, lo, hi));
+    }
+  }
+}
+
+static void tvi_convrow_f32_avx2(const float *in, const int32_t *offs, int32_t nk, const float *w,
+                                 const float *bias, int32_t nout, float *out, int64_t ldo,
+                                 int32_t n, const tvi_convdir_act *act) {
+  if (nk == 9) /* 3x3 on one channel: the loops over k unrolled, the inputs in registers */
+    tvi_convrow_body_avx2(in, offs, 9, w, bias, nout, out, ldo, n, act);
+  else
+    tvi_convrow_body_avx2(in, offs, nk, w, bias, nout, out, ldo, n, act);
+}
+
 const tvi_convdir_kernel tvi_convdir_avx2 = {R,
                                              T,
                                              tvi_convdir_f32_avx2,
                                              tvi_wino_in_f32_scalar,
                                              tvi_wino_out_f32_scalar,
-                                             tvi_deint2_f32_scalar};
+                                             tvi_deint2_f32_scalar,
+                                             tvi_convrow_f32_avx2,
+                                             tvi_wino4_in_f32_scalar,
+                                             tvi_wino4_out_f32_scalar};
