@@ -397,7 +397,8 @@ static double box_want(double s, int area, int normalize, const tv_image *src,
       dd++;
     else
       ds++;
-    return (double)((((uint32_t)s + dd) * ds) >> 23);
+    const uint32_t q = (((uint32_t)s + dd) * ds) >> 23; /* 256 (two 255s): saturated */
+    return q > 255 ? 255 : q;
   }
   if (src->type == TV_F32) return (float)(s * (1.0 / area));
   if (src->type == TV_U16 && area > 32768) return nearbyint(s * (1.0 / area));
@@ -518,17 +519,62 @@ static void check_boxsum_variant(int v) {
           t->hsum_u32_u32(a32 + off, d2 + off, n, k);
           ck_assert_msg(memcmp(d1, d2, NOUT * 4) == 0, "%s hsum_u32_u32 differs at n=%zu k=%d",
                         bs_table[v].name, n, k);
-          for (int norm = 0; norm < 2; norm++) {
-            const int kh = 1 + (int)(n % 31);
-            const float scale = (float)(1.0 / ((double)k * kh));
-            memset(c1, 0xa5, NOUT * 2);
-            memset(c2, 0xa5, NOUT * 2);
-            s->hsum_u32_u16(a32 + off, c1 + off, n, k, scale, norm);
-            t->hsum_u32_u16(a32 + off, c2 + off, n, k, scale, norm);
-            ck_assert_msg(memcmp(c1, c2, NOUT * 2) == 0,
-                          "%s hsum_u32_u16 differs at n=%zu k=%d norm=%d big=%d", bs_table[v].name,
-                          n, k, norm, big);
-          }
+          /* step_*: the output row, without and with the next row's column sums (ax = k / 2
+           * samples of padding before column 0; guard samples around what they write) */
+          for (int norm = 0; norm < 2; norm++)
+            for (int withnext = 0; withnext < 2; withnext++) {
+              const size_t ax = (size_t)k / 2;
+              uint8_t *o1 = malloc(NOUT), *o2 = malloc(NOUT);
+              uint16_t *c8 = malloc(NIN * 2), *m1 = malloc(NIN * 2), *m2 = malloc(NIN * 2);
+              uint32_t *e1 = malloc(NIN * 4), *e2 = malloc(NIN * 4);
+              ck_assert(o1 && o2 && c8 && m1 && m2 && e1 && e2);
+#define STEP_CHECK(fn, O, N, in, add, sub, ...)                                                    \
+  do {                                                                                             \
+    memset(O##1, 0xa5, NOUT * sizeof *O##1);                                                       \
+    memset(O##2, 0xa5, NOUT * sizeof *O##2);                                                       \
+    memset(N##1, 0x5a, NIN * sizeof *N##1);                                                        \
+    memset(N##2, 0x5a, NIN * sizeof *N##2);                                                        \
+    s->fn(in, withnext ? N##1 + off : NULL, add, sub, ax, O##1 + off, n, k, __VA_ARGS__);          \
+    t->fn(in, withnext ? N##2 + off : NULL, add, sub, ax, O##2 + off, n, k, __VA_ARGS__);          \
+    ck_assert_msg(memcmp(O##1, O##2, NOUT * sizeof *O##1) == 0 &&                                  \
+                      memcmp(N##1, N##2, NIN * sizeof *N##1) == 0,                                 \
+                  "%s " #fn " differs at n=%zu k=%d norm=%d big=%d next=%d", bs_table[v].name, n,  \
+                  k, norm, big, withnext);                                                         \
+  } while (0)
+              /* step_u16_u8: column sums of kh u8 rows, windows up to 256 pixels (k * kh), so
+               * that every true sum fits 16 bits; big: each column at its largest */
+              if (k <= 256) {
+                const int kh8 = 1 + (int)(n % (size_t)(256 / k));
+                const uint16_t top = (uint16_t)(255 * kh8);
+                for (size_t i = 0; i < NIN; i++)
+                  c8[i] = big ? top : (uint16_t)(a16[i] % (top + 1u));
+                const int area = k * kh8;
+                double f = (double)(1 << 23) / area;
+                uint32_t ds = (uint32_t)floor(f), dd = (uint32_t)(area / 2);
+                f -= ds;
+                if (f < 0.5)
+                  dd++;
+                else
+                  ds++;
+                STEP_CHECK(step_u16_u8, o, m, c8 + off, a8 + off, b8 + off, ds, dd,
+                           norm && area > 1);
+                /* step_u16_u8f: any u16 samples (32-bit sums), scaled in float */
+                const float sc8 = (float)(1.0 / ((double)k * (1 + (int)(n % 300))));
+                STEP_CHECK(step_u16_u8f, o, m, a16 + off, a8 + off, b8 + off, sc8, norm);
+              }
+              /* step_u32_u16: any 32-bit sums (big: wrapped, negative as int32) */
+              const int kh = 1 + (int)(n % 31);
+              const float scale = (float)(1.0 / ((double)k * kh));
+              STEP_CHECK(step_u32_u16, c, e, a32 + off, a16 + off, b16 + off, scale, norm);
+#undef STEP_CHECK
+              free(o1);
+              free(o2);
+              free(c8);
+              free(m1);
+              free(m2);
+              free(e1);
+              free(e2);
+            }
         }
   }
   free(a8);
@@ -557,61 +603,69 @@ START_TEST(boxsum_variants_match_scalar) {
 }
 END_TEST
 
-/* The vertical-first path of tv_box (u16 to u16, one channel, not in place): against the exact
- * sums at every cap, border, 1-3 threads, on views with padded rows, windows wider and taller
- * than the image; identical to the in-place (row-first) result. */
-START_TEST(box_u16_vertical) {
-  static const int wins[][2] = {{1, 1}, {3, 3},  {5, 5},  {15, 15}, {31, 31},
-                                {2, 4}, {40, 3}, {3, 40}, {1, 9},   {63, 5}};
+/* The vertical-first path of tv_box (u16 to u16 and u8 to u8, one channel, not in place): against
+ * the exact sums at every cap, border, 1-3 threads, on views with padded rows, windows wider and
+ * taller than the image, u8 windows on both sides of 256 pixels (16-bit sums, else 32-bit sums
+ * scaled in float) and of 257 rows (taller ones take the row-first path); identical to the
+ * in-place (row-first) result. */
+START_TEST(box_vertical) {
+  static const int wins[][2] = {
+      {1, 1}, {3, 3}, {5, 5},   {15, 15}, {31, 31}, {2, 4},   {40, 3},  {3, 40}, {1, 9}, {63, 5},
+      {7, 7}, {8, 9}, {16, 16}, {17, 15}, {300, 2}, {2, 258}, {9, 257}, {2, 1},  {1, 2}};
   static const int shp[][2] = {{1, 1}, {2, 5}, {17, 3}, {37, 23}, {100, 61}};
-  double ones[64];
-  for (int i = 0; i < 64; i++) ones[i] = 1;
+  double ones[300];
+  for (int i = 0; i < 300; i++) ones[i] = 1;
   tv_ctx *ctx = tvt_ctx();
   int iter = 0;
-  for (size_t wi = 0; wi < sizeof wins / sizeof wins[0]; wi++)
-    for (size_t si = 0; si < sizeof shp / sizeof shp[0]; si++)
-      for (int bi = 0; bi < 3; bi++, iter++) {
-        const int w = shp[si][0], h = shp[si][1], kw = wins[wi][0], kh = wins[wi][1];
-        const int norm = iter % 4 != 3;
-        tv_image *big = make(ctx, w + 5, h + 2, 1, TV_U16, (uint64_t)iter), *src = NULL;
-        tv_image *dst = NULL, *ref = NULL;
-        tvt_assert_ok(ctx, tv_image_view(ctx, big, 3, 1, w, h, &src));
-        if (iter % 5 == 0) tvt_assert_ok(ctx, tv_image_fill(ctx, src, 65535));
-        tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, TV_U16, &dst));
-        double *want = malloc((size_t)w * (size_t)h * sizeof *want);
-        ck_assert(want);
-        for (int y = 0; y < h; y++)
-          for (int x = 0; x < w; x++)
-            want[(size_t)y * (size_t)w + (size_t)x] =
-                box_want(wsum(src, x, y, 0, ones, kw, ones, kh, kw / 2, kh / 2, borders[bi], 1000),
-                         kw * kh, norm, src, dst);
-        for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
-          if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
-          for (int threads = 1; threads <= 3; threads++) {
-            tv_ctx_set(ctx, TV_CTX_THREADS, threads);
-            tvt_assert_ok(ctx, tv_image_fill(ctx, dst, 7));
-            tvt_assert_ok(ctx, tv_box(ctx, src, dst, kw, kh, norm, borders[bi], 1000));
-            for (int y = 0; y < h; y++)
-              for (int x = 0; x < w; x++) {
-                const double wv = want[(size_t)y * (size_t)w + (size_t)x];
-                ck_assert_msg(get(dst, x, y, 0) == wv,
-                              "cap %d win %dx%d norm %d %dx%d border %d threads %d at %d,%d: %g "
-                              "!= %g",
-                              cap, kw, kh, norm, w, h, bi, threads, x, y, get(dst, x, y, 0), wv);
-              }
+  for (int t8 = 0; t8 < 2; t8++)
+    for (size_t wi = 0; wi < sizeof wins / sizeof wins[0]; wi++)
+      for (size_t si = 0; si < sizeof shp / sizeof shp[0]; si++)
+        for (int bi = 0; bi < 3; bi++, iter++) {
+          const int w = shp[si][0], h = shp[si][1], kw = wins[wi][0], kh = wins[wi][1];
+          const int norm = iter % 4 != 3;
+          const tv_pixel_type type = t8 ? TV_U8 : TV_U16;
+          const double bv = t8 ? 200 : 1000; /* the CONSTANT border's value */
+          if (!t8 && kw * kh > 32768) continue;
+          tv_image *big = make(ctx, w + 5, h + 2, 1, type, (uint64_t)iter), *src = NULL;
+          tv_image *dst = NULL, *ref = NULL;
+          tvt_assert_ok(ctx, tv_image_view(ctx, big, 3, 1, w, h, &src));
+          if (iter % 5 == 0) tvt_assert_ok(ctx, tv_image_fill(ctx, src, t8 ? 255 : 65535));
+          tvt_assert_ok(ctx, tv_image_create(ctx, w, h, 1, type, &dst));
+          double *want = malloc((size_t)w * (size_t)h * sizeof *want);
+          ck_assert(want);
+          for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+              want[(size_t)y * (size_t)w + (size_t)x] =
+                  box_want(wsum(src, x, y, 0, ones, kw, ones, kh, kw / 2, kh / 2, borders[bi], bv),
+                           kw * kh, norm, src, dst);
+          for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
+            if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+            for (int threads = 1; threads <= 3; threads++) {
+              tv_ctx_set(ctx, TV_CTX_THREADS, threads);
+              tvt_assert_ok(ctx, tv_image_fill(ctx, dst, 7));
+              tvt_assert_ok(ctx, tv_box(ctx, src, dst, kw, kh, norm, borders[bi], bv));
+              for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                  const double wv = want[(size_t)y * (size_t)w + (size_t)x];
+                  ck_assert_msg(get(dst, x, y, 0) == wv,
+                                "type %d cap %d win %dx%d norm %d %dx%d border %d threads %d at "
+                                "%d,%d: %g != %g",
+                                type, cap, kw, kh, norm, w, h, bi, threads, x, y, get(dst, x, y, 0),
+                                wv);
+                }
+            }
+            /* In place takes the row-first path: the same result. */
+            tvt_assert_ok(ctx, tv_image_clone(ctx, src, &ref));
+            tvt_assert_ok(ctx, tv_box(ctx, ref, ref, kw, kh, norm, borders[bi], bv));
+            ck_assert(tvt_images_equal(ref, dst));
+            tv_image_destroy(ref);
+            ref = NULL;
           }
-          /* In place takes the row-first path: the same result. */
-          tvt_assert_ok(ctx, tv_image_clone(ctx, src, &ref));
-          tvt_assert_ok(ctx, tv_box(ctx, ref, ref, kw, kh, norm, borders[bi], 1000));
-          ck_assert(tvt_images_equal(ref, dst));
-          tv_image_destroy(ref);
-          ref = NULL;
+          free(want);
+          tv_image_destroy(src);
+          tv_image_destroy(big);
+          tv_image_destroy(dst);
         }
-        free(want);
-        tv_image_destroy(src);
-        tv_image_destroy(big);
-        tv_image_destroy(dst);
-      }
   tv_ctx_destroy(ctx);
 }
 END_TEST
@@ -826,7 +880,7 @@ static Suite *conv_suite(void) {
   tcase_add_test(tc, gaussian_caps_threads_inplace);
   tcase_add_test(tc, box_exact);
   tcase_add_test(tc, boxsum_variants_match_scalar);
-  tcase_add_test(tc, box_u16_vertical);
+  tcase_add_test(tc, box_vertical);
   tcase_add_test(tc, sep_filter_tolerance);
   tcase_add_test(tc, inplace_bands);
   tcase_add_test(tc, bad_input);

@@ -25,6 +25,26 @@ enum { NVARIANTS = sizeof table / sizeof table[0], MAXN = 300 };
  * every length up to MAXN (times the channels) at four misalignments, and long rows of 255 that
  * cross the vector kernels' 32-bit folding points (each input is a heap block of exactly the
  * samples read, so ASan sees any read past the end). */
+/* hist_u8 of variant k against the scalar one on p[0..n), without and with the pair table,
+ * compared after folding (the variants may split counts differently among the accumulators). */
+static void check_hist(const char *name, const tvi_stats_kernels *k, const uint8_t *p, size_t n,
+                       size_t off) {
+  static uint32_t h1[TVI_HIST_SUBS * 256], h2[TVI_HIST_SUBS * 256];
+  static uint32_t p1[TVI_HIST_PAIRS], p2[TVI_HIST_PAIRS];
+  for (int with_pairs = 0; with_pairs < 2; with_pairs++) {
+    uint64_t t1[256] = {0}, t2[256] = {0}, naive[256] = {0};
+    for (size_t i = 0; i < n; i++) naive[p[i]]++;
+    tvi_stats_scalar.hist_u8(p, n, h1, with_pairs ? p1 : NULL);
+    k->hist_u8(p, n, h2, with_pairs ? p2 : NULL);
+    tvi_hist_u8_fold(t1, h1, with_pairs ? p1 : NULL);
+    tvi_hist_u8_fold(t2, h2, with_pairs ? p2 : NULL);
+    for (int b = 0; b < 256; b++)
+      ck_assert_msg(t1[b] == naive[b] && t2[b] == naive[b],
+                    "%s hist_u8 differs at n=%zu off=%zu pairs=%d bin %d", name, n, off, with_pairs,
+                    b);
+  }
+}
+
 START_TEST(kernels_match_scalar) {
   int tested = 0;
   uint64_t seed = 99;
@@ -49,18 +69,7 @@ START_TEST(kernels_match_scalar) {
             ck_assert_msg(s1[j] == s2[j] && q1[j] == q2[j],
                           "%s sum_u8 differs at n=%zu c=%d off=%zu channel %d", table[v].name, n, c,
                           off, j);
-          if (c == 1) {
-            uint32_t h1[TVI_HIST_SUBS * 256] = {0}, h2[TVI_HIST_SUBS * 256] = {0};
-            r->hist_u8(buf + off, n, h1);
-            k->hist_u8(buf + off, n, h2);
-            for (int b = 0; b < 256; b++) {
-              uint64_t t1 = 0, t2 = 0;
-              for (int sub = 0; sub < TVI_HIST_SUBS; sub++)
-                t1 += h1[sub * 256 + b], t2 += h2[sub * 256 + b];
-              ck_assert_msg(t1 == t2, "%s hist_u8 differs at n=%zu off=%zu bin %d", table[v].name,
-                            n, off, b);
-            }
-          }
+          if (c == 1) check_hist(table[v].name, k, buf + off, n, off);
           free(buf);
         }
     /* Long rows: 255s (the largest squares) past the 32-bit folds of every vector width. */
@@ -77,6 +86,19 @@ START_TEST(kernels_match_scalar) {
                     lens[li]);
       free(buf);
     }
+    /* Smooth rows (neighbours close: the pair table's path) of every length up to 1100, and
+     * rows smooth at the start and noise after it. */
+    for (size_t n = 0; n <= 1100; n += n < 80 ? 1 : 13)
+      for (size_t off = 0; off < 2; off++) {
+        const size_t len = n + off;
+        uint8_t *buf = malloc(len ? len : 1);
+        ck_assert(buf);
+        for (size_t i = 0; i < len; i++)
+          buf[i] = (uint8_t)(i < 600 || n % 2 ? 120 + (i / 9) % 60 + tvt_rand(&seed) % 5
+                                              : tvt_rand(&seed));
+        check_hist(table[v].name, k, buf + off, n, off);
+        free(buf);
+      }
     tested++;
   }
   ck_assert_int_ge(tested, 1);
@@ -220,6 +242,39 @@ START_TEST(histogram_matches_naive) {
 }
 END_TEST
 
+/* A u8 image large enough for the pair table (stats.c: 2^20 samples per worker): smooth rows,
+ * noisy rows and a view with odd width and offset; every cap and 1 to 3 threads. */
+START_TEST(histogram_large_smooth) {
+  tv_ctx *ctx = tvt_ctx();
+  uint64_t h[256], ref[256];
+  tv_image *A = NULL, *a = NULL;
+  tvt_assert_ok(ctx, tv_image_create(ctx, 1503, 1402, 1, TV_U8, &A));
+  uint64_t seed = 5;
+  for (int32_t y = 0; y < A->height; y++) {
+    uint8_t *row = (uint8_t *)A->data + (int64_t)y * A->stride;
+    for (int32_t x = 0; x < A->width; x++)
+      row[x] =
+          (uint8_t)(y % 50 == 7 ? tvt_rand(&seed) : (x / 13 + y / 7) % 250 + tvt_rand(&seed) % 6);
+  }
+  tvt_assert_ok(ctx, tv_image_view(ctx, A, 1, 1, 1501, 1400, &a));
+  memset(ref, 0, sizeof ref);
+  for (int32_t y = 0; y < a->height; y++)
+    for (int32_t x = 0; x < a->width; x++) ref[(int)get(a, x, y, 0)]++;
+  for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
+    if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
+    for (int th = 1; th <= 3; th++) {
+      tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, th));
+      memset(h, 0xff, sizeof h);
+      tvt_assert_ok(ctx, tv_histogram(ctx, a, h, 256));
+      ck_assert_msg(memcmp(h, ref, sizeof h) == 0, "cap %d threads %d", cap, th);
+    }
+  }
+  tv_image_destroy(a);
+  tv_image_destroy(A);
+  tv_ctx_destroy(ctx);
+}
+END_TEST
+
 START_TEST(stats_bad_input) {
   tv_ctx *ctx = tvt_ctx();
   tv_image *a = NULL, *f = NULL, *c3 = NULL;
@@ -280,6 +335,7 @@ static Suite *stats_suite(void) {
   tcase_add_test(tc, kernels_match_scalar);
   tcase_add_test(tc, stats_match_naive);
   tcase_add_test(tc, histogram_matches_naive);
+  tcase_add_test(tc, histogram_large_smooth);
   tcase_add_test(tc, stats_bad_input);
   suite_add_tcase(s, tc);
   return s;

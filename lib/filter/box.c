@@ -133,10 +133,13 @@ static void tvi_box_col(const tvi_sepconv_job *j, const void *const *rows, void 
   }
 }
 
-/* u16 to u16 on one channel with 32-bit sums, not in place, REPLICATE or REFLECT101: vertical
- * running sums per column (one add and one subtract of a source row per output row), then the
- * horizontal running sum over them fused with the scaling (the boxsum family). The window sums
- * are the same integers as the row-first path's, so the results are identical. */
+/* One channel, not in place, REPLICATE or REFLECT101, u16 to u16 with 32-bit sums or u8 to u8 with
+ * windows up to 257 rows high: vertical running sums per column (one add and one subtract of a
+ * source row per output row; 16-bit for u8) and the horizontal window sums over them fused with
+ * the scaling, one pass per row that also makes the next row's column sums (the boxsum family's
+ * step kernels: direct sums for short windows, else running sums on vectors, so that the cost
+ * does not depend on the window). The window sums are the same integers as the row-first path's
+ * and are scaled by the same formula, so the results are identical. */
 typedef struct tvi_box_vjob {
   const tvi_boxsum_kernels *bs;
   const tv_image *src;
@@ -145,33 +148,66 @@ typedef struct tvi_box_vjob {
   tv_border border;
   float scale;
   int normalize;
+  int sum16;           /* u8: windows up to 256 pixels, 16-bit window sums */
+  uint32_t ds, dd;     /* their scaling: OpenCV's 23-bit reciprocal */
   const int32_t *xmap; /* kw - 1 entries: the source columns of the left pads, then the right */
-  uint8_t *scratch;    /* per worker: stride bytes */
-  size_t stride;
+  uint8_t *scratch;    /* per worker: stride bytes, the padded column sums */
+  size_t stride, col_at, col_bytes; /* col_at: column sum 0, 64-byte aligned (ax pads before);
+                                     * the second row of sums col_bytes later */
 } tvi_box_vjob;
 
-static const uint16_t *tvi_box_vrow(const tvi_box_vjob *j, int32_t y) {
-  return tvi_row(j->src, tvi_border_index(y, j->src->height, j->border));
-}
+/* Sums the first kh rows of the band's window into col[0..w) (zeroed first). */
+#define TVI_BOX_VSTART(col_fn)                                                                     \
+  do {                                                                                             \
+    memset(col, 0, (size_t)w * sizeof *col);                                                       \
+    for (int32_t k = 0; k < j->kh; k++)                                                            \
+      j->bs->col_fn(col,                                                                           \
+                    tvi_row(j->src, tvi_border_index(y0 - j->ay + k, j->src->height, j->border)),  \
+                    NULL, (size_t)w);                                                              \
+  } while (0)
+
+/* Output row y from the column sums col (padded here as the border); unless y is the band's last
+ * row, the next row's sums go to other in the same pass (then the two swap). */
+#define TVI_BOX_VROW(T, step, ...)                                                                 \
+  do {                                                                                             \
+    for (int32_t i = 0; i < ax; i++) col[i - ax] = col[j->xmap[i]];                                \
+    for (int32_t i = 0; i < right; i++) col[w + i] = col[j->xmap[ax + i]];                         \
+    const int last = y + 1 >= y1;                                                                  \
+    const void *add = NULL, *sub = NULL;                                                           \
+    if (!last) {                                                                                   \
+      add = tvi_row(j->src, tvi_border_index(y - j->ay + j->kh, j->src->height, j->border));       \
+      sub = tvi_row(j->src, tvi_border_index(y - j->ay, j->src->height, j->border));               \
+    }                                                                                              \
+    j->bs->step(col - ax, last ? NULL : other - ax, add, sub, (size_t)ax, tvi_row(j->dst, y),      \
+                (size_t)w, j->kw, __VA_ARGS__);                                                    \
+    T *t_ = col;                                                                                   \
+    col = other;                                                                                   \
+    other = t_;                                                                                    \
+  } while (0)
 
 static void tvi_box_vband(void *arg, int32_t y0, int32_t y1, int worker) {
   const tvi_box_vjob *j = arg;
   const int32_t w = j->src->width, ax = j->ax, right = j->kw - 1 - ax;
-  uint32_t *col = (uint32_t *)(void *)(j->scratch + (size_t)worker * j->stride) + ax;
-  memset(col, 0, (size_t)w * sizeof *col);
-  for (int32_t k = 0; k < j->kh; k++)
-    j->bs->col_u16_u32(col, tvi_box_vrow(j, y0 - j->ay + k), NULL, (size_t)w);
-  for (int32_t y = y0; y < y1; y++) {
-    if (y > y0) {
-      const int64_t ya = tvi_border_index(y - j->ay + j->kh - 1, j->src->height, j->border);
-      const int64_t ys = tvi_border_index(y - j->ay - 1, j->src->height, j->border);
-      if (ya != ys) j->bs->col_u16_u32(col, tvi_row(j->src, ya), tvi_row(j->src, ys), (size_t)w);
+  uint8_t *base = j->scratch + (size_t)worker * j->stride;
+  if (j->src->type == TV_U8) {
+    uint16_t *col = (uint16_t *)(void *)(base + j->col_at);
+    uint16_t *other = (uint16_t *)(void *)(base + j->col_at + j->col_bytes);
+    TVI_BOX_VSTART(col_u8_u16);
+    for (int32_t y = y0; y < y1; y++) {
+      if (j->sum16)
+        TVI_BOX_VROW(uint16_t, step_u16_u8, j->ds, j->dd, j->normalize);
+      else
+        TVI_BOX_VROW(uint16_t, step_u16_u8f, j->scale, j->normalize);
     }
-    for (int32_t i = 0; i < ax; i++) col[i - ax] = col[j->xmap[i]];
-    for (int32_t i = 0; i < right; i++) col[w + i] = col[j->xmap[ax + i]];
-    j->bs->hsum_u32_u16(col - ax, tvi_row(j->dst, y), (size_t)w, j->kw, j->scale, j->normalize);
+    return;
   }
+  uint32_t *col = (uint32_t *)(void *)(base + j->col_at);
+  uint32_t *other = (uint32_t *)(void *)(base + j->col_at + j->col_bytes);
+  TVI_BOX_VSTART(col_u16_u32);
+  for (int32_t y = y0; y < y1; y++) TVI_BOX_VROW(uint32_t, step_u32_u16, j->scale, j->normalize);
 }
+#undef TVI_BOX_VSTART
+#undef TVI_BOX_VROW
 
 static tv_status tvi_box_vertical(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw,
                                   int32_t kh, const tvi_box_op *op, tv_border border) {
@@ -187,9 +223,18 @@ static tv_status tvi_box_vertical(tv_ctx *ctx, const tv_image *src, tv_image *ds
   j.border = border;
   j.scale = op->scale;
   j.normalize = op->normalize;
+  j.sum16 = op->sum == TVI_SUM_U16;
+  j.ds = op->ds;
+  j.dd = op->dd;
   const int32_t w = src->width, h = src->height;
   const int workers = tvi_parallel_workers(ctx);
-  j.stride = ((size_t)(w + kw) * sizeof(uint32_t) + 63) / 64 * 64;
+  const size_t es = src->type == TV_U8 ? sizeof(uint16_t) : sizeof(uint32_t); /* a column sum */
+  j.col_at = ((size_t)j.ax * es + 63) / 64 * 64;
+  /* The second row of sums half a page off the first modulo 4 KiB: a step reads one while it
+   * writes the other, and loads that look like a pending store's address in their low 12 bits
+   * wait for it (4K aliasing). */
+  j.col_bytes = (j.col_at + (size_t)(w + kw) * es + 4095) / 4096 * 4096 + 2048;
+  j.stride = j.col_at + 2 * j.col_bytes;
   const size_t map_bytes = ((size_t)kw * sizeof(int32_t) + 63) / 64 * 64;
   uint8_t *mem = tvi_aligned_alloc(map_bytes + j.stride * (size_t)workers);
   if (!mem)
@@ -256,8 +301,11 @@ tv_status tv_box(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw, in
     op.sum = TVI_SUM_F64;
   }
 
-  if (op.sum == TVI_SUM_S32 && src->type == TV_U16 && dst->type == TV_U16 && src->channels == 1 &&
-      src->data != dst->data && (border == TV_BORDER_REPLICATE || border == TV_BORDER_REFLECT101))
+  const int u8 = src->type == TV_U8 && dst->type == TV_U8;
+  if (((op.sum == TVI_SUM_S32 && src->type == TV_U16 && dst->type == TV_U16) ||
+       (u8 && (op.sum == TVI_SUM_U16 || kh <= 257))) &&
+      src->channels == 1 && src->data != dst->data &&
+      (border == TV_BORDER_REPLICATE || border == TV_BORDER_REFLECT101))
     return tvi_box_vertical(ctx, src, dst, kw, kh, &op, border);
 
   tvi_sepconv_job job;

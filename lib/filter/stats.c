@@ -175,21 +175,23 @@ typedef struct tvi_hist_job {
   const tvi_stats_kernels *k;
   const tv_image *src;
   uint64_t *hists;  /* per worker, nbins each */
-  uint32_t *subs;   /* per worker, TVI_HIST_SUBS x 256 (u8), kept across the worker's bands */
-  uint64_t *counts; /* per worker: samples in its subs since they were last folded into hists */
+  uint32_t *subs;   /* per worker, sub_len: the u8 accumulators, kept across the worker's bands */
+  uint64_t *counts; /* per worker: samples in its accumulators since they were last folded */
+  size_t sub_len;   /* TVI_HIST_SUB_LEN, plus TVI_HIST_PAIRS with the pair table */
   int32_t nbins, shift;
 } tvi_hist_job;
 
 enum { TVI_HIST_SUB_LEN = TVI_HIST_SUBS * 256 };
 
-/* Adds a worker's u8 sub-histograms to its 64-bit histogram and clears them. */
-static void tvi_hist_fold(uint64_t *h, uint32_t *sub) {
-  for (int v = 0; v < 256; v++) {
-    uint64_t t = 0;
-    for (int k = 0; k < TVI_HIST_SUBS; k++) t += sub[k * 256 + v];
-    h[v] += t;
-  }
-  memset(sub, 0, TVI_HIST_SUB_LEN * sizeof *sub);
+/* u8 images of at least this many samples per worker also count pairs of neighbours (stats.h):
+ * the table's 256 KiB are cleared and folded once per call. */
+#define TVI_HIST_PAIRS_MIN ((int64_t)1 << 20)
+
+/* Adds a worker's u8 accumulators to its 64-bit histogram and clears them. */
+static void tvi_hist_fold(const tvi_hist_job *j, int worker) {
+  uint32_t *sub = j->subs + (size_t)worker * j->sub_len;
+  tvi_hist_u8_fold(j->hists + (size_t)worker * (size_t)j->nbins, sub,
+                   j->sub_len > TVI_HIST_SUB_LEN ? sub + TVI_HIST_SUB_LEN : NULL);
 }
 
 static void tvi_hist_band(void *arg, int32_t y0, int32_t y1, int worker) {
@@ -197,14 +199,15 @@ static void tvi_hist_band(void *arg, int32_t y0, int32_t y1, int worker) {
   uint64_t *h = j->hists + (size_t)worker * (size_t)j->nbins;
   const size_t w = (size_t)j->src->width;
   if (j->src->type == TV_U8) {
-    uint32_t *sub = j->subs + (size_t)worker * TVI_HIST_SUB_LEN;
+    uint32_t *sub = j->subs + (size_t)worker * j->sub_len;
+    uint32_t *pairs = j->sub_len > TVI_HIST_SUB_LEN ? sub + TVI_HIST_SUB_LEN : NULL;
     uint64_t *pending = &j->counts[worker]; /* each counter in sub is at most *pending */
     for (int32_t y = y0; y < y1; y++) {
       if (*pending + w > UINT32_MAX) {
-        tvi_hist_fold(h, sub);
+        tvi_hist_fold(j, worker);
         *pending = 0;
       }
-      j->k->hist_u8(tvi_row(j->src, y), w, sub);
+      j->k->hist_u8(tvi_row(j->src, y), w, sub, pairs);
       *pending += w;
     }
     return;
@@ -237,9 +240,11 @@ tv_status tv_histogram(tv_ctx *ctx, const tv_image *src, uint64_t *hist, int32_t
     shift = 16 - bits;
   }
   const int workers = tvi_parallel_workers(ctx);
+  const int64_t samples = (int64_t)src->width * src->height;
+  const size_t sub_len =
+      TVI_HIST_SUB_LEN + (samples >= TVI_HIST_PAIRS_MIN * workers ? TVI_HIST_PAIRS : 0);
   uint64_t *hists = calloc((size_t)workers * (size_t)nbins, sizeof *hists);
-  uint32_t *subs =
-      src->type == TV_U8 ? calloc((size_t)workers * TVI_HIST_SUB_LEN, sizeof *subs) : NULL;
+  uint32_t *subs = src->type == TV_U8 ? calloc((size_t)workers * sub_len, sizeof *subs) : NULL;
   uint64_t *counts = calloc((size_t)workers, sizeof *counts);
   if (!hists || !counts || (src->type == TV_U8 && !subs)) {
     free(hists);
@@ -247,12 +252,17 @@ tv_status tv_histogram(tv_ctx *ctx, const tv_image *src, uint64_t *hist, int32_t
     free(counts);
     return TVI_ERR(ctx, TV_ERR_NOMEM, "cannot allocate %d histograms of %d bins", workers, nbins);
   }
-  tvi_hist_job job = {
-      tvi_stats_table[TVI_SELECT(ctx, tvi_stats_table)].k, src, hists, subs, counts, nbins, shift};
+  tvi_hist_job job = {tvi_stats_table[TVI_SELECT(ctx, tvi_stats_table)].k,
+                      src,
+                      hists,
+                      subs,
+                      counts,
+                      sub_len,
+                      nbins,
+                      shift};
   tvi_for_bands(ctx, src->height, 0, tvi_row_bytes(src), tvi_hist_band, &job);
   if (subs)
-    for (int wk = 0; wk < workers; wk++)
-      tvi_hist_fold(hists + (size_t)wk * (size_t)nbins, subs + (size_t)wk * TVI_HIST_SUB_LEN);
+    for (int wk = 0; wk < workers; wk++) tvi_hist_fold(&job, wk);
   for (int32_t b = 0; b < nbins; b++) {
     uint64_t t = 0;
     for (int wk = 0; wk < workers; wk++) t += hists[(size_t)wk * (size_t)nbins + (size_t)b];

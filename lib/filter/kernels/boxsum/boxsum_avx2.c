@@ -39,14 +39,43 @@ static inline VU32 last32(VU32 v) { return _mm256_permutevar8x32_epi32(v, _mm256
 static inline VF setf(float v) { return _mm256_set1_ps(v); }
 static inline VF mulf(VF a, VF b) { return _mm256_mul_ps(a, b); }
 static inline VF minf(VF a, VF b) { return _mm256_min_ps(a, b); }
-static inline VF maxf(VF a, VF b) { return _mm256_max_ps(a, b); }
 static inline VF cvt_s32_f(VU32 v) { return _mm256_cvtepi32_ps(v); }
 static inline VU32 cvt_f_s32(VF v) { return _mm256_cvtps_epi32(v); } /* nearest, ties to even */
-static inline VU32 mins32(VU32 a, VU32 b) { return _mm256_min_epi32(a, b); }
-static inline VU32 maxs32(VU32 a, VU32 b) { return _mm256_max_epi32(a, b); }
-/* int32 lanes already in [0, 65535] to u16. */
-static inline void st_s32_u16(uint16_t *p, VU32 v) {
-  const __m256i q = _mm256_permute4x64_epi64(_mm256_packus_epi32(v, v), 0x08);
+/* Two vectors of int32 lanes to 2 * N32 u16, saturated. */
+static inline void st2_s32_u16(uint16_t *p, VU32 a, VU32 b) {
+  _mm256_storeu_si256((void *)p, _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8));
+}
+/* int32 lanes to u8, saturated (the kernels store lanes in [0, 2^31)). */
+static inline void st_u32_u8(uint8_t *p, VU32 v) {
+  const __m128i w =
+      _mm_min_epu16(_mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)),
+                    _mm_set1_epi16(255));
+  _mm_storel_epi64((void *)p, _mm_packus_epi16(w, w));
+}
+/* 16-bit lanes for hsum_u16_u8 (boxsum_simd.h). */
+static inline VU16 set16(uint16_t v) { return _mm256_set1_epi16((short)v); }
+/* Inclusive prefix sum of the lanes: within each 64-bit group of 4 lanes by shifts, then lane 3
+ * of each 128-bit half added to its lanes 4..7, then the low half's total to the high half. */
+static inline VU16 scan16(VU16 v) {
+  v = _mm256_add_epi16(v, _mm256_slli_epi64(v, 16));
+  v = _mm256_add_epi16(v, _mm256_slli_epi64(v, 32));
+  const __m256i l3 = _mm256_set_epi8(7, 6, 7, 6, 7, 6, 7, 6, -1, -1, -1, -1, -1, -1, -1, -1, 7, 6,
+                                     7, 6, 7, 6, 7, 6, -1, -1, -1, -1, -1, -1, -1, -1);
+  v = _mm256_add_epi16(v, _mm256_shuffle_epi8(v, l3));
+  const __m256i t = _mm256_shuffle_epi8(v, _mm256_set1_epi16(0x0f0e)); /* each half's last */
+  return _mm256_add_epi16(v, _mm256_permute2x128_si256(t, t, 0x08));
+}
+/* The last lane in every lane. */
+static inline VU16 last16(VU16 v) {
+  return _mm256_permute4x64_epi64(_mm256_shuffle_epi8(v, _mm256_set1_epi16(0x0f0e)), 0xFF);
+}
+static inline VU16 mullo16(VU16 a, VU16 b) { return _mm256_mullo_epi16(a, b); }
+static inline VU16 mulhi16(VU16 a, VU16 b) { return _mm256_mulhi_epu16(a, b); }
+static inline VU16 srl16_7(VU16 v) { return _mm256_srli_epi16(v, 7); }
+static inline VU16 min16u(VU16 a, VU16 b) { return _mm256_min_epu16(a, b); }
+/* uint16 lanes below 2^15 to u8, saturated. */
+static inline void st_u16_u8(uint8_t *p, VU16 v) {
+  const __m256i q = _mm256_permute4x64_epi64(_mm256_packus_epi16(v, v), 0x08);
   _mm_storeu_si128((void *)p, _mm256_castsi256_si128(q));
 }
 
