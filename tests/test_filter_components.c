@@ -1,6 +1,7 @@
-/* Tests of tv_components: labels and statistics against a brute-force flood fill, on random and
- * structured masks of every width around the 64-pixel chunks, u8 and u16, 4- and 8-connectivity,
- * several thread counts; the capacity contract; bad inputs.
+/* Tests of tv_components: the ccl kernels of every variant the CPU runs against the scalar
+ * reference; labels and statistics against a brute-force flood fill, on random and structured
+ * masks of every width around the 64-pixel words, u8 and u16, 4- and 8-connectivity, several
+ * thread counts and every SIMD level; the capacity contract; bad inputs.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <math.h>
 #include <stdio.h>
@@ -8,7 +9,224 @@
 #include <string.h>
 
 #include "filter/filter_internal.h"
+#include "filter/kernels/ccl/ccl.h"
 #include "testutil.h"
+
+/* Fails with the message only when cond is false: every passing ck_assert records its place
+ * (a write), too slow for checks per pixel. */
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) ck_assert_msg(0, __VA_ARGS__);                                                    \
+  } while (0)
+
+static const struct {
+  tv_isa isa;
+  const tvi_ccl_kernels *k;
+  const char *name;
+} table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "filter/kernels/ccl/ccl.inc"
+#undef TV_KERNEL
+};
+enum { NVARIANTS = sizeof table / sizeof table[0], MAXW = 300 };
+
+/* A row's scratch as components.c lays it out, in one allocation (x with its slack). */
+static tvi_ccl_row *row_new(int32_t w) {
+  const int32_t nw = tvi_ccl_words(w);
+  tvi_ccl_row *r = calloc(1, sizeof *r);
+  ck_assert(r);
+  r->bits = calloc((size_t)nw * 3, sizeof(uint64_t));
+  r->ps = calloc((size_t)nw * 2, sizeof(uint32_t));
+  r->x = calloc((size_t)w + 2 + TVI_CCL_SLACK, sizeof(int32_t));
+  ck_assert(r->bits && r->ps && r->x);
+  r->s = r->bits + nw;
+  r->e = r->s + nw;
+  r->pe = r->ps + nw;
+  return r;
+}
+
+static void row_free(tvi_ccl_row *r) {
+  free(r->bits);
+  free(r->ps);
+  free(r->x);
+  free(r);
+}
+
+static void row_assert_equal(const tvi_ccl_row *a, const tvi_ccl_row *b, int32_t w,
+                             const char *what) {
+  const int32_t nw = tvi_ccl_words(w);
+  ck_assert_msg(a->n == b->n, "%s w %d: %d runs, scalar %d", what, w, a->n, b->n);
+  for (int32_t k = 0; k < nw; k++)
+    CHECK(a->bits[k] == b->bits[k] && a->s[k] == b->s[k] && a->e[k] == b->e[k] &&
+              a->ps[k] == b->ps[k] && a->pe[k] == b->pe[k],
+          "%s w %d: word %d differs from scalar", what, w, k);
+  ck_assert_msg(memcmp(a->x, b->x, (size_t)(2 * a->n) * sizeof *a->x) == 0,
+                "%s w %d: runs differ from scalar", what, w);
+}
+
+/* Row samples: runs of random length (density d in percent), nonzero values with only high or
+ * only low bits set. */
+static void random_row(void *p, int u16, int32_t w, int d, uint64_t *seed) {
+  int on = 0;
+  for (int32_t x = 0; x < w; x++) {
+    const uint64_t r = tvt_rand(seed);
+    if (d == 50)
+      on = (int)(r & 1);
+    else if (r % 100 < 20)
+      on = (int)(r >> 8) % 100 < d;
+    const unsigned v = on ? (r >> 40 & 1 ? 0x80u : 1u) << (u16 && (r >> 41 & 1) ? 8 : 0) : 0;
+    if (u16)
+      ((uint16_t *)p)[x] = (uint16_t)v;
+    else
+      ((uint8_t *)p)[x] = (uint8_t)v;
+  }
+}
+
+/* load_u8 / load_u16 and runs of every variant against scalar: every width up to MAXW, several
+ * densities, samples at four misalignments in a buffer that ends with the row (ASan sees any
+ * read past it). */
+START_TEST(ccl_load_matches_scalar) {
+  int tested = 0;
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) {
+      printf("ccl: %s not run (CPU level %s)\n", table[v].name, tv_isa_name(tv_cpu_isa()));
+      continue;
+    }
+    tested++;
+    for (int u16 = 0; u16 < 2; u16++)
+      for (int32_t w = 1; w <= MAXW; w++)
+        for (int d = 0; d <= 100; d += 25)
+          for (int off = 0; off < 4; off++) {
+            const size_t es = u16 ? 2 : 1;
+            uint8_t *buf = malloc(((size_t)w + (size_t)off) * es);
+            ck_assert(buf);
+            uint64_t seed = (uint64_t)(w * 1000 + d * 10 + off + u16 * 7);
+            void *src = buf + (size_t)off * es;
+            random_row(src, u16, w, d, &seed);
+            tvi_ccl_row *a = row_new(w), *b = row_new(w);
+            if (u16) {
+              table[v].k->load_u16(src, w, a);
+              tvi_ccl_scalar.load_u16(src, w, b);
+            } else {
+              table[v].k->load_u8(src, w, a);
+              tvi_ccl_scalar.load_u8(src, w, b);
+            }
+            row_assert_equal(a, b, w, table[v].name);
+            /* runs: the same row from its bits alone */
+            tvi_ccl_row *c = row_new(w);
+            memcpy(c->bits, b->bits, (size_t)tvi_ccl_words(w) * sizeof *c->bits);
+            table[v].k->runs(c, w);
+            row_assert_equal(c, b, w, table[v].name);
+            row_free(c);
+            /* the scalar reference against the samples themselves */
+            int32_t n = 0;
+            for (int32_t x = 0; x < w; x++) {
+              const int nz = u16 ? ((uint16_t *)src)[x] != 0 : ((uint8_t *)src)[x] != 0;
+              CHECK(((b->bits[x / 64] >> (x % 64)) & 1) == (uint64_t)nz, "bit %d of w %d", x, w);
+              const int prev = x > 0 && (u16 ? ((uint16_t *)src)[x - 1] : ((uint8_t *)src)[x - 1]);
+              if (nz && !prev) {
+                CHECK(b->x[2 * n] == x, "run %d of w %d starts at %d, not %d", n, w, b->x[2 * n],
+                      x);
+                n++;
+              }
+            }
+            ck_assert_int_eq(b->n, n);
+            row_free(a);
+            row_free(b);
+            free(buf);
+          }
+  }
+  ck_assert_int_ge(tested, 1);
+  ck_assert_int_eq(table[NVARIANTS - 1].isa, TV_ISA_SCALAR);
+}
+END_TEST
+
+/* join of every variant against scalar: random row pairs, a random forest over the upper row's
+ * runs (parents before children), 4- and 8-connectivity. */
+START_TEST(ccl_join_matches_scalar) {
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) continue;
+    for (int32_t w = 1; w <= MAXW; w += (w < 140 ? 1 : 7))
+      for (int d = 25; d <= 100; d += 25)
+        for (int conn = 4; conn <= 8; conn += 4) {
+          uint64_t seed = (uint64_t)(w * 31 + d + conn);
+          uint8_t *p = malloc((size_t)w), *c = malloc((size_t)w);
+          ck_assert(p && c);
+          random_row(p, 0, w, d, &seed);
+          random_row(c, 0, w, d == 100 ? 50 : d, &seed);
+          tvi_ccl_row *pr = row_new(w), *cr = row_new(w);
+          tvi_ccl_scalar.load_u8(p, w, pr);
+          tvi_ccl_scalar.load_u8(c, w, cr);
+          if (pr->n == 0) {
+            free(p);
+            free(c);
+            row_free(pr);
+            row_free(cr);
+            continue;
+          }
+          /* 5 runs before the upper row, which point at earlier runs or themselves */
+          const int32_t pb = 5, cb = pb + pr->n, total = cb + cr->n;
+          int32_t *f1 = malloc((size_t)total * sizeof *f1),
+                  *f2 = malloc((size_t)total * sizeof *f2);
+          ck_assert(f1 && f2);
+          for (int32_t i = 0; i < cb; i++)
+            f1[i] = tvt_rand(&seed) % 3 == 0 ? i : (int32_t)(tvt_rand(&seed) % (uint64_t)(i + 1));
+          for (int32_t i = cb; i < total; i++) f1[i] = -7; /* written by join */
+          memcpy(f2, f1, (size_t)total * sizeof *f1);
+          const int64_t j1 = table[v].k->join(f1, pr, pb, cr, cb, w, conn == 8);
+          const int64_t j2 = tvi_ccl_scalar.join(f2, pr, pb, cr, cb, w, conn == 8);
+          ck_assert_msg(j1 == j2 && memcmp(f1, f2, (size_t)total * sizeof *f1) == 0,
+                        "%s join w %d d %d conn %d differs from scalar", table[v].name, w, d, conn);
+          for (int32_t i = 0; i < total; i++)
+            CHECK(f1[i] >= 0 && f1[i] <= i, "parent %d of %d", f1[i], i);
+          free(f1);
+          free(f2);
+          free(p);
+          free(c);
+          row_free(pr);
+          row_free(cr);
+        }
+  }
+}
+END_TEST
+
+/* fill of every variant against scalar, with guard samples after the row. */
+START_TEST(ccl_fill_matches_scalar) {
+  enum { GUARD = 40 };
+  for (int v = 0; v < NVARIANTS; v++) {
+    if (!tvi_isa_allowed(tv_cpu_isa(), table[v].isa)) continue;
+    for (int32_t w = 1; w <= MAXW; w++)
+      for (int d = 0; d <= 100; d += 10) {
+        uint64_t seed = (uint64_t)(w * 77 + d);
+        uint8_t *m = malloc((size_t)w);
+        int32_t *o1 = malloc(((size_t)w + GUARD) * sizeof *o1),
+                *o2 = malloc(((size_t)w + GUARD) * sizeof *o2),
+                *labm = calloc((size_t)w + 2 + TVI_CCL_SLACK, sizeof *labm);
+        ck_assert(m && o1 && o2 && labm);
+        int32_t *lab = labm + 1; /* fill may read lab[-1] and TVI_CCL_SLACK past the runs */
+        random_row(m, 0, w, d, &seed);
+        tvi_ccl_row *r = row_new(w);
+        tvi_ccl_scalar.load_u8(m, w, r);
+        for (int32_t i = 0; i < r->n; i++) lab[i] = (int32_t)(tvt_rand(&seed) >> 34) + 1;
+        for (int32_t i = 0; i < w + GUARD; i++) o1[i] = o2[i] = -5;
+        table[v].k->fill(o1, w, r, lab);
+        tvi_ccl_scalar.fill(o2, w, r, lab);
+        ck_assert_msg(memcmp(o1, o2, ((size_t)w + GUARD) * sizeof *o1) == 0,
+                      "%s fill w %d d %d differs from scalar", table[v].name, w, d);
+        for (int32_t i = 0; i < GUARD; i++) CHECK(o2[w + i] == -5, "guard %d written", i);
+        for (int32_t x = 0, i = 0; x < w; x++) {
+          while (i < r->n && r->x[2 * i + 1] <= x) i++;
+          CHECK(o2[x] == (i < r->n && r->x[2 * i] <= x ? lab[i] : 0), "w %d: sample %d", w, x);
+        }
+        row_free(r);
+        free(m);
+        free(o1);
+        free(o2);
+        free(labm);
+      }
+  }
+}
+END_TEST
 
 static int nonzero(const tv_image *m, int32_t x, int32_t y) {
   const uint8_t *row = (const uint8_t *)m->data + (int64_t)y * m->stride;
@@ -124,36 +342,41 @@ START_TEST(components_match_flood_fill) {
           int32_t *lab = malloc((size_t)w * h * sizeof *lab);
           ck_assert(want && got && lab);
           const int32_t n = ref_components(m, inten, conn, lab, want, cap);
-          for (int threads = 1; threads <= 7; threads += 2) {
-            tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, threads));
-            int32_t count = -1;
-            memset(got, 0xee, (size_t)cap * sizeof *got);
-            tvt_assert_ok(ctx, tv_components(ctx, m, inten, conn, L, got, cap, &count));
-            ck_assert_msg(count == n, "w %d h %d kind %d conn %d thr %d: %d components, want %d", w,
-                          h, kind, conn, threads, count, n);
-            for (int32_t i = 0; i < n; i++) {
-              const tv_component *a = &got[i], *b = &want[i];
-              ck_assert_msg(a->label == b->label && a->x == b->x && a->y == b->y &&
-                                a->width == b->width && a->height == b->height &&
-                                a->area == b->area && a->cx == b->cx && a->cy == b->cy &&
-                                a->reserved == 0,
-                            "w %d kind %d conn %d: component %d differs", w, kind, conn, i + 1);
-              ck_assert_msg(fabs(a->mean - b->mean) <= 1e-9 * (1 + fabs(b->mean)), "mean %g != %g",
-                            a->mean, b->mean);
+          /* Every SIMD level (best first) on 1 and 3 threads, the best also on 5 and 7. */
+          for (int simd = TV_ISA_NEON, best = 1; simd >= TV_ISA_SCALAR; simd--)
+            for (int threads = 1; threads <= (best ? 7 : 3); threads += 2) {
+              if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, simd) != TV_OK) break;
+              if (threads == 7) best = 0;
+              tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, threads));
+              int32_t count = -1;
+              memset(got, 0xee, (size_t)cap * sizeof *got);
+              tvt_assert_ok(ctx, tv_components(ctx, m, inten, conn, L, got, cap, &count));
+              ck_assert_msg(count == n,
+                            "w %d h %d kind %d conn %d thr %d simd %d: %d components, want %d", w,
+                            h, kind, conn, threads, simd, count, n);
+              for (int32_t i = 0; i < n; i++) {
+                const tv_component *a = &got[i], *b = &want[i];
+                ck_assert_msg(a->label == b->label && a->x == b->x && a->y == b->y &&
+                                  a->width == b->width && a->height == b->height &&
+                                  a->area == b->area && a->cx == b->cx && a->cy == b->cy &&
+                                  a->reserved == 0,
+                              "w %d kind %d conn %d: component %d differs", w, kind, conn, i + 1);
+                ck_assert_msg(fabs(a->mean - b->mean) <= 1e-9 * (1 + fabs(b->mean)),
+                              "mean %g != %g", a->mean, b->mean);
+              }
+              for (int32_t y = 0; y < h; y++)
+                for (int32_t x = 0; x < w; x++)
+                  CHECK(((int32_t *)tvi_row(L, y))[x] == lab[y * w + x],
+                        "w %d kind %d conn %d thr %d simd %d: label at %d,%d: %d != %d", w, kind,
+                        conn, threads, simd, x, y, ((int32_t *)tvi_row(L, y))[x], lab[y * w + x]);
+              /* Without labels or intensity: the same stats (mean 0). */
+              tvt_assert_ok(ctx, tv_components(ctx, m, NULL, conn, NULL, got, cap, &count));
+              ck_assert_int_eq(count, n);
+              for (int32_t i = 0; i < n; i++) {
+                ck_assert(got[i].area == want[i].area && got[i].x == want[i].x);
+                ck_assert(got[i].mean == 0);
+              }
             }
-            for (int32_t y = 0; y < h; y++)
-              for (int32_t x = 0; x < w; x++)
-                ck_assert_msg(((int32_t *)tvi_row(L, y))[x] == lab[y * w + x],
-                              "w %d kind %d conn %d thr %d: label at %d,%d: %d != %d", w, kind,
-                              conn, threads, x, y, ((int32_t *)tvi_row(L, y))[x], lab[y * w + x]);
-            /* Without labels or intensity: the same stats (mean 0). */
-            tvt_assert_ok(ctx, tv_components(ctx, m, NULL, conn, NULL, got, cap, &count));
-            ck_assert_int_eq(count, n);
-            for (int32_t i = 0; i < n; i++) {
-              ck_assert(got[i].area == want[i].area && got[i].x == want[i].x);
-              ck_assert(got[i].mean == 0);
-            }
-          }
           free(want);
           free(got);
           free(lab);
@@ -184,36 +407,43 @@ START_TEST(components_dense_threads) {
         for (int32_t x = 0; x < w; x++)
           ((uint8_t *)tvi_row(m, y))[x] = (uint8_t)(tvt_rand(&seed) & 1 ? 255 : 0);
       tvt_fill_random(inten, 9);
-      const int32_t cap = w * h;
-      tv_component *want = calloc((size_t)cap, sizeof *want);
-      tv_component *first = calloc((size_t)cap, sizeof *first);
-      tv_component *got = calloc((size_t)cap, sizeof *got);
+      const int32_t capacity = w * h;
+      tv_component *want = calloc((size_t)capacity, sizeof *want);
+      tv_component *first = calloc((size_t)capacity, sizeof *first);
+      tv_component *got = calloc((size_t)capacity, sizeof *got);
       int32_t *lab = malloc((size_t)w * h * sizeof *lab);
       ck_assert(want && first && got && lab);
-      const int32_t n = ref_components(m, inten, conn, lab, want, cap);
-      for (int threads = 1; threads <= 3; threads++) {
-        tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, threads));
-        int32_t count = -1;
-        memset(got, 0xee, (size_t)cap * sizeof *got);
-        tvt_assert_ok(ctx, tv_components(ctx, m, inten, conn, L, got, cap, &count));
-        ck_assert_int_eq(count, n);
-        for (int32_t i = 0; i < n; i++)
-          ck_assert_msg(
-              got[i].area == want[i].area && got[i].x == want[i].x && got[i].y == want[i].y &&
-                  got[i].width == want[i].width && got[i].height == want[i].height &&
-                  got[i].cx == want[i].cx && got[i].cy == want[i].cy &&
-                  fabs(got[i].mean - want[i].mean) <= 1e-9 * (1 + fabs(want[i].mean)),
-              "conn %d type %d threads %d: component %d differs", conn, itypes[ti], threads, i + 1);
-        if (threads == 1)
-          memcpy(first, got, (size_t)n * sizeof *got);
-        else
-          ck_assert_msg(memcmp(first, got, (size_t)n * sizeof *got) == 0,
-                        "conn %d type %d: stats on %d threads differ from 1 thread", conn,
-                        itypes[ti], threads);
-        for (int32_t y = 0; y < h; y++)
-          for (int32_t x = 0; x < w; x++)
-            ck_assert_int_eq(((int32_t *)tvi_row(L, y))[x], lab[y * w + x]);
-      }
+      const int32_t n = ref_components(m, inten, conn, lab, want, w * h);
+      int have_first = 0;
+      for (int simd = TV_ISA_SCALAR; simd <= TV_ISA_NEON; simd++)
+        for (int threads = 1; threads <= 3; threads++) {
+          if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, simd) != TV_OK) continue;
+          tvt_assert_ok(ctx, tv_ctx_set(ctx, TV_CTX_THREADS, threads));
+          int32_t count = -1;
+          memset(got, 0xee, (size_t)capacity * sizeof *got);
+          tvt_assert_ok(ctx, tv_components(ctx, m, inten, conn, L, got, capacity, &count));
+          ck_assert_int_eq(count, n);
+          for (int32_t i = 0; i < n; i++)
+            ck_assert_msg(got[i].area == want[i].area && got[i].x == want[i].x &&
+                              got[i].y == want[i].y && got[i].width == want[i].width &&
+                              got[i].height == want[i].height && got[i].cx == want[i].cx &&
+                              got[i].cy == want[i].cy &&
+                              fabs(got[i].mean - want[i].mean) <= 1e-9 * (1 + fabs(want[i].mean)),
+                          "conn %d type %d threads %d simd %d: component %d differs", conn,
+                          itypes[ti], threads, simd, i + 1);
+          if (!have_first) {
+            memcpy(first, got, (size_t)n * sizeof *got);
+            have_first = 1;
+          } else {
+            ck_assert_msg(memcmp(first, got, (size_t)n * sizeof *got) == 0,
+                          "conn %d type %d: stats on %d threads at SIMD level %d differ from 1 "
+                          "thread scalar",
+                          conn, itypes[ti], threads, simd);
+          }
+          for (int32_t y = 0; y < h; y++)
+            for (int32_t x = 0; x < w; x++)
+              CHECK(((int32_t *)tvi_row(L, y))[x] == lab[y * w + x], "label at %d,%d", x, y);
+        }
       free(want);
       free(first);
       free(got);
@@ -297,6 +527,15 @@ START_TEST(components_bad_input) {
   tvt_assert_error_has(ctx, "tv_components: capacity -1 < 0");
   tvt_assert_status(ctx, tv_components(ctx, m, NULL, 8, L, NULL, 4, &count), TV_ERR_NULL);
   tvt_assert_error_has(ctx, "tv_components: stats is NULL");
+  /* A mask that could hold 2^31 runs (never read: the check comes first). */
+  tv_image huge = *m;
+  huge.width = 65536;
+  huge.height = 65536;
+  huge.stride = 65536;
+  tvt_assert_status(ctx, tv_components(ctx, &huge, NULL, 8, NULL, NULL, 0, &count),
+                    TV_ERR_TOO_LARGE);
+  tvt_assert_error_has(ctx, "tv_components: mask 65536x65536 could hold over 2^31 runs");
+  ck_assert_int_eq(count, 0);
   /* labels over the intensity image's memory */
   tv_image *Lv = NULL;
   tvt_assert_ok(ctx, tv_image_wrap(ctx, f->data, 10, 10, 1, TV_S32, f->stride, &Lv));
@@ -318,6 +557,9 @@ static Suite *components_suite(void) {
   Suite *s = suite_create("filter_components");
   TCase *tc = tcase_create("components");
   tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, ccl_load_matches_scalar);
+  tcase_add_test(tc, ccl_join_matches_scalar);
+  tcase_add_test(tc, ccl_fill_matches_scalar);
   tcase_add_test(tc, components_match_flood_fill);
   tcase_add_test(tc, components_dense_threads);
   tcase_add_test(tc, components_capacity);

@@ -257,7 +257,11 @@ typedef struct tv_component {
  * intensity (1-channel, mask's size, any type) may be NULL. stats[0..capacity) receives the
  * components (background excluded) and *count their number; stats may be NULL when capacity is 0.
  * When count > capacity the call fails with TV_ERR_SIZE, *count says how many there are, and
- * neither stats nor labels is written. Memory: about 12 bytes per run of nonzero pixels. */
+ * neither stats nor labels is written. A mask that could hold 2^31 runs of nonzero pixels
+ * ((width + 1) / 2 * height > 2^31 - 1, over about 4 gigapixels) gives TV_ERR_TOO_LARGE. Memory:
+ * 4 bytes per run of nonzero pixels (address space for the most runs the mask could hold is
+ * reserved, 2 bytes per pixel, and touched as used), 1 bit per pixel, and the components' sums
+ * per thread. */
 TV_API tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *intensity,
                                int32_t connectivity, tv_image *labels, tv_component *stats,
                                int32_t capacity, int32_t *count);

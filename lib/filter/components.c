@@ -1,41 +1,63 @@
-/* Connected components with statistics (tv_components): run-based two-pass union-find.
- * Row bands find the runs of nonzero pixels and join the runs that touch on the row above, in
- * parallel; a serial step joins the bands across their borders and numbers the components in
- * raster order of their first pixel (the first run of a component in raster order starts at its
- * first pixel); stats come from the runs, and the label image is written in parallel.
- * Memory: 12 bytes per run (not per pixel) plus 4 per row.
+/* Connected components with statistics (tv_components): run-based union-find over bit masks.
+ * Each mask row becomes bit masks (kernels/ccl), whose runs of nonzero samples are the nodes of a
+ * union-find forest in raster order. Row bands join each row's runs to the row above in parallel
+ * without a branch per run (kernels/ccl: a run hangs under the first run above it touches; gaps
+ * above bridged by a run are found by carries through the bit masks); a serial step joins the
+ * bands across their borders; the bands number their roots in raster order (the root of a tree is
+ * its first run, which starts at the component's first pixel) and write the label rows and
+ * per-band sums in parallel, their rows' runs found again from a bitmap of the mask.
+ * Memory: 4 bytes per run (address space reserved for the most runs the mask could hold, 2 bytes
+ * per pixel, touched as used), 1 bit per pixel, 4 bytes per row, a few rows per band, and the
+ * components' sums per band.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "filter_internal.h"
+#include "kernels/ccl/ccl.h"
 
-typedef struct tvi_run {
-  int32_t x0, x1; /* [x0, x1) */
-} tvi_run;
+static const struct {
+  tv_isa isa;
+  const tvi_ccl_kernels *k;
+  const char *name;
+} tvi_ccl_table[] = {
+#define TV_KERNEL(isa, kernels) {isa, &kernels, #kernels},
+#include "kernels/ccl/ccl.inc"
+#undef TV_KERNEL
+};
 
-typedef struct tvi_cc_band {
-  int32_t y0, y1;
-  tvi_run *runs;
-  int32_t *parent;    /* band-local indices during the band pass */
-  int64_t *row_first; /* y1 - y0 + 1 entries: first run of each row, then the count */
-  int64_t n, cap;
-  int failed;
-} tvi_cc_band;
+const tvi_ccl_kernels *tvi_ccl_select(const tv_ctx *ctx) {
+  return tvi_ccl_table[TVI_SELECT(ctx, tvi_ccl_table)].k;
+}
 
 typedef struct tvi_cc_acc {
-  int64_t area, sx, sy;
+  int64_t area, sx2, sy; /* sx2: twice the sum of x (a run adds (x0 + x1 - 1) * length) */
   int32_t x0, y0, x1, y1;
   double si;
 } tvi_cc_acc;
 
+typedef struct tvi_cc_band {
+  int32_t y0, y1;
+  int64_t off;   /* index of the band's first run */
+  int64_t n;     /* runs in the band */
+  int64_t roots; /* trees in the band not joined to an earlier band's */
+  int32_t base;  /* labels before the band's */
+  void *mem;
+  tvi_ccl_row r[2];
+  int32_t *lab; /* one row's run labels (fill's padding either side) */
+} tvi_cc_band;
+
 typedef struct tvi_cc_job {
+  const tvi_ccl_kernels *k;
   const tv_image *mask;
   int conn8;
   tvi_cc_band *bands;
-  int64_t *offset; /* global index of each band's first run */
-  int32_t *parent; /* global union-find forest */
-  int32_t *label;  /* final label of every run */
+  uint64_t *bitmap;   /* the mask's nonzero samples, tvi_ccl_words(width) words per row */
+  int32_t *parent;    /* union-find forest over the runs, then their labels */
+  int32_t *row_first; /* index of each row's first run */
   tv_image *labels;
   const tv_image *intensity;
   tvi_cc_acc *acc; /* with stats set: n sums per band */
@@ -43,206 +65,124 @@ typedef struct tvi_cc_job {
   int stats;
 } tvi_cc_job;
 
-static int32_t tvi_find(int32_t *p, int32_t i) {
-  while (p[i] != i) {
-    p[i] = p[p[i]]; /* path halving */
-    i = p[i];
-  }
-  return i;
+/* Row y of the mask into r, its bits kept in the bitmap. */
+static void tvi_cc_load(const tvi_cc_job *j, int32_t y, tvi_ccl_row *r) {
+  const void *row = tvi_row(j->mask, y);
+  r->bits = j->bitmap + (size_t)y * (size_t)tvi_ccl_words(j->mask->width);
+  if (j->mask->type == TV_U8)
+    j->k->load_u8(row, j->mask->width, r);
+  else
+    j->k->load_u16(row, j->mask->width, r);
 }
 
-/* Joins two trees; the smaller index (the earlier run in raster order) stays the root. */
-static void tvi_union(int32_t *p, int32_t a, int32_t b) {
-  a = tvi_find(p, a);
-  b = tvi_find(p, b);
-  if (a < b)
-    p[b] = a;
-  else if (b < a)
-    p[a] = b;
+/* Row y into r again, from the bitmap (after pass 1). */
+static void tvi_cc_reload(const tvi_cc_job *j, int32_t y, tvi_ccl_row *r) {
+  r->bits = j->bitmap + (size_t)y * (size_t)tvi_ccl_words(j->mask->width);
+  j->k->runs(r, j->mask->width);
 }
 
-/* Joins the runs [c0, c1) of a row with the runs [p0, p1) of the row above where they touch
- * (sharing a column, or also diagonally with 8-connectivity). */
-static void tvi_join_rows(int32_t *parent, const tvi_run *runs, int64_t p0, int64_t p1, int64_t c0,
-                          int64_t c1, int conn8) {
-  const int32_t e = conn8 ? 1 : 0;
-  /* The runs of the current row are still roots until joined here, and every run above has a
-   * smaller index: the first join hangs the run under the root above; later ones link roots. */
-  int64_t joined = -1; /* the current run once joined, with its root in `root` */
-  int32_t root = 0;
-  while (p0 < p1 && c0 < c1) {
-    const tvi_run a = runs[p0], c = runs[c0];
-    if (a.x0 < c.x1 + e && c.x0 < a.x1 + e) {
-      const int32_t r = tvi_find(parent, (int32_t)p0);
-      if (joined != c0) {
-        parent[c0] = r;
-        root = r;
-        joined = c0;
-      } else if (r != root) {
-        root = tvi_find(parent, root);
-        if (r < root) {
-          parent[root] = r;
-          root = r;
-        } else if (root < r) {
-          parent[r] = root;
-        }
-      }
-    }
-    if (a.x1 < c.x1)
-      p0++;
-    else
-      c0++;
-  }
-}
-
-/* Bit i set when sample i of the 64 (or n < 64) at p is nonzero. */
-static inline uint64_t tvi_nz_u8(const uint8_t *p, int n) {
-  uint64_t m = 0;
-  if (n == 64) {
-    for (int k = 0; k < 8; k++) {
-      uint64_t v;
-      memcpy(&v, p + 8 * k, 8);
-      /* high bit of each byte: byte != 0; gathered into 8 bits by one multiply */
-      const uint64_t t =
-          (((v & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | v) & 0x8080808080808080ULL;
-      m |= (((t >> 7) * 0x0102040810204080ULL) >> 56) << (8 * k);
-    }
-    return m;
-  }
-  for (int i = 0; i < n; i++) m |= (uint64_t)(p[i] != 0) << i;
-  return m;
-}
-
-static inline uint64_t tvi_nz_u16(const uint16_t *p, int n) {
-  uint64_t m = 0;
-  if (n == 64) {
-    for (int k = 0; k < 16; k++) {
-      uint64_t v;
-      memcpy(&v, p + 4 * k, 8);
-      const uint64_t t =
-          (((v & 0x7fff7fff7fff7fffULL) + 0x7fff7fff7fff7fffULL) | v) & 0x8000800080008000ULL;
-      const uint64_t g = ((t >> 15) * 0x1000200040008000ULL) >> 60;
-      m |= g << (4 * k);
-    }
-    return m;
-  }
-  for (int i = 0; i < n; i++) m |= (uint64_t)(p[i] != 0) << i;
-  return m;
-}
-
-static int tvi_push_run(tvi_cc_band *b, int32_t x0, int32_t x1) {
-  if (b->n == b->cap) {
-    const int64_t nc = b->cap * 2;
-    tvi_run *r = realloc(b->runs, (size_t)nc * sizeof *r);
-    if (r) b->runs = r;
-    int32_t *p = r ? realloc(b->parent, (size_t)nc * sizeof *p) : NULL;
-    if (p) b->parent = p;
-    if (!r || !p || nc > INT32_MAX) return -1;
-    b->cap = nc;
-  }
-  b->runs[b->n] = (tvi_run){x0, x1};
-  b->parent[b->n] = (int32_t)b->n;
-  b->n++;
-  return 0;
-}
-
+/* Pass 1: one band's runs joined row to row; the band's first row starts new trees. */
 static void tvi_cc_band_task(void *arg, int64_t task, int worker) {
   (void)worker;
   const tvi_cc_job *j = arg;
   tvi_cc_band *b = &j->bands[task];
-  const int32_t w = j->mask->width;
-  const int u8 = j->mask->type == TV_U8;
+  int32_t *parent = j->parent;
+  int64_t idx = b->off, roots = 0;
+  int cur = 0;
   for (int32_t y = b->y0; y < b->y1; y++) {
-    const int64_t first = b->n;
-    b->row_first[y - b->y0] = first;
-    const void *row = tvi_row(j->mask, y);
-    int inrun = 0;
-    int32_t start = 0;
-    uint64_t carry = 0;
-    for (int32_t base = 0; base < w; base += 64) {
-      const int n = w - base < 64 ? w - base : 64;
-      const uint64_t m = u8 ? tvi_nz_u8((const uint8_t *)row + base, n)
-                            : tvi_nz_u16((const uint16_t *)row + base, n);
-      uint64_t e = m ^ ((m << 1) | carry); /* bits where a run starts or ends */
-      carry = m >> 63;
-      while (e) {
-        const int32_t t = base + __builtin_ctzll(e);
-        e &= e - 1;
-        if (!inrun) {
-          start = t;
-          inrun = 1;
-        } else {
-          if (tvi_push_run(b, start, t)) goto fail;
-          inrun = 0;
-        }
-      }
+    const tvi_ccl_row *cr = &b->r[cur], *pr = &b->r[cur ^ 1];
+    tvi_cc_load(j, y, &b->r[cur]);
+    j->row_first[y] = (int32_t)idx;
+    roots += cr->n;
+    if (y == b->y0 || pr->n == 0) {
+      for (int32_t i = 0; i < cr->n; i++) parent[idx + i] = (int32_t)(idx + i);
+    } else {
+      roots -= j->k->join(parent, pr, (int32_t)(idx - pr->n), cr, (int32_t)idx, j->mask->width,
+                          j->conn8);
     }
-    if (inrun && tvi_push_run(b, start, w)) goto fail;
-    if (y > b->y0)
-      tvi_join_rows(b->parent, b->runs, b->row_first[y - b->y0 - 1], first, first, b->n, j->conn8);
+    idx += cr->n;
+    cur ^= 1;
   }
-  b->row_first[b->y1 - b->y0] = b->n;
-  return;
-fail:
-  b->failed = 1;
+  b->n = idx - b->off;
+  b->roots = roots;
 }
 
-static double tvi_run_sum(const tv_image *img, int32_t y, int32_t x0, int32_t x1);
-
-static void tvi_cc_add_run(tvi_cc_acc *a, const tv_image *intensity, int32_t y, int32_t x0,
-                           int32_t x1) {
-  const int64_t len = x1 - x0;
-  a->area += len;
-  a->sx += ((int64_t)x0 + x1 - 1) * len / 2;
-  a->sy += (int64_t)y * len;
-  if (x0 < a->x0) a->x0 = x0;
-  if (x1 - 1 > a->x1) a->x1 = x1 - 1;
-  if (y < a->y0) a->y0 = y;
-  a->y1 = y;
-  if (intensity) a->si += tvi_run_sum(intensity, y, x0, x1);
+/* Joins the trees of a and b (the smaller root stays the root) and counts a merge against the
+ * band that held the root that went under. */
+static void tvi_cc_border_unite(int32_t *p, tvi_cc_band *bands, int nb, int32_t a, int32_t b) {
+  a = tvi_ccl_find(p, a);
+  b = tvi_ccl_find(p, b);
+  if (a == b) return;
+  const int32_t lo = a < b ? a : b, hi = a < b ? b : a;
+  p[hi] = lo;
+  int k = nb - 1;
+  while (k > 0 && bands[k].off > hi) k--;
+  bands[k].roots--;
 }
 
-static const int32_t tvi_cc_zeros[8];
+/* The border between band b - 1 and band b (serial, after pass 1). */
+static void tvi_cc_border(const tvi_cc_job *j, int nb, int b) {
+  tvi_cc_band *A = &j->bands[b - 1], *B = &j->bands[b];
+  tvi_ccl_row *pr = &A->r[0], *cr = &B->r[0];
+  tvi_cc_reload(j, B->y0 - 1, pr);
+  tvi_cc_reload(j, B->y0, cr);
+  if (!pr->n || !cr->n) return;
+  int32_t *parent = j->parent;
+  const int32_t pb = j->row_first[B->y0 - 1], cb = j->row_first[B->y0];
+  const int32_t nw = tvi_ccl_words(j->mask->width);
+  uint64_t carry = 0, cbit = 0;
+  for (int32_t k = 0; k < nw; k++) {
+    uint64_t m = tvi_ccl_bridges(pr, cr, k, j->conn8, &carry, &cbit);
+    while (m) {
+      const int32_t r = pb + tvi_ccl_rank(pr->s, pr->ps, k * 64 + __builtin_ctzll(m));
+      m &= m - 1;
+      tvi_cc_border_unite(parent, j->bands, nb, r - 1, r);
+    }
+  }
+  for (int32_t i = 0; i < cr->n; i++) {
+    int32_t r;
+    if (tvi_ccl_touch(pr, cr->x[2 * i], cr->x[2 * i + 1], j->conn8, &r))
+      tvi_cc_border_unite(parent, j->bands, nb, pb + r, cb + i);
+  }
+}
 
-/* One band's label rows (each pixel written once or twice) and, with stats set, the band's sums per
- * label. */
-static void tvi_cc_label_task(void *arg, int64_t task, int worker) {
+/* Pass 2: the band's runs get their labels in place of their parents, roots numbered in raster
+ * order from the band's base. A run whose parent lies in an earlier band (joined at a border)
+ * gets -(parent + 1), resolved once every band is numbered. No branch per run. */
+static void tvi_cc_number_task(void *arg, int64_t task, int worker) {
   (void)worker;
   const tvi_cc_job *j = arg;
   const tvi_cc_band *b = &j->bands[task];
-  const int32_t *lab = j->label + j->offset[task];
-  tvi_cc_acc *acc = j->stats ? j->acc + (size_t)task * (size_t)j->n : NULL;
-  const int32_t w = j->mask->width;
-  for (int32_t y = b->y0; y < b->y1; y++) {
-    int32_t *out = j->labels ? tvi_row(j->labels, y) : NULL;
-    int32_t x = 0;
-    for (int64_t r = b->row_first[y - b->y0]; r < b->row_first[y - b->y0 + 1]; r++) {
-      const int32_t l = lab[r], x0 = b->runs[r].x0, x1 = b->runs[r].x1;
-      if (out) {
-        if (x1 + 8 <= w) {
-          /* Whole blocks of 8 (few runs and gaps are longer), each block past the end of its gap
-           * or run rewritten by the next run's blocks or by the row's end: no branch per pixel. */
-          const int32_t v[8] = {l, l, l, l, l, l, l, l};
-          int32_t t = x;
-          do {
-            memcpy(out + t, tvi_cc_zeros, sizeof tvi_cc_zeros);
-            t += 8;
-          } while (t < x0);
-          t = x0;
-          do {
-            memcpy(out + t, v, sizeof v);
-            t += 8;
-          } while (t < x1);
-        } else {
-          for (; x < x0; x++) out[x] = 0;
-          for (x = x0; x < x1; x++) out[x] = l;
-        }
-        x = x1;
-      }
-      if (acc) tvi_cc_add_run(&acc[l - 1], j->intensity, y, x0, x1);
-    }
-    if (out && x < w) memset(out + x, 0, (size_t)(w - x) * sizeof *out);
+  int32_t *p = j->parent;
+  const int32_t off = (int32_t)b->off, end = (int32_t)(b->off + b->n);
+  int32_t next = b->base;
+  for (int32_t g = off; g < end; g++) {
+    const int32_t q = p[g];
+    const int32_t v = p[q < off ? off : q]; /* the parent's label when in the band (q <= g) */
+    const int root = q == g;
+    next += root;
+    p[g] = root ? next : q < off ? -q - 1 : v;
   }
+}
+
+/* A large array (runs, sums): 2 MiB aligned and, where the system has them, on huge pages (it
+ * is touched once per call from fresh memory, and small pages cost a fault per 4 KiB). */
+static void *tvi_cc_alloc_big(size_t bytes) {
+  const size_t huge = (size_t)2 << 20;
+  void *p = NULL;
+  if (bytes < 2 * huge) return malloc(bytes);
+  bytes = (bytes + huge - 1) & ~(huge - 1);
+  if (posix_memalign(&p, huge, bytes)) return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  madvise(p, bytes, MADV_HUGEPAGE); /* a hint: failure is harmless */
+#endif
+  return p;
+}
+
+static inline int32_t tvi_cc_resolve(const int32_t *lab, int32_t g) {
+  int32_t l = lab[g];
+  while (l < 0) l = lab[-l - 1]; /* a label from an earlier band: parents come first */
+  return l;
 }
 
 /* Sum of the intensity image over [x0, x1) of row y. */
@@ -276,14 +216,72 @@ static double tvi_run_sum(const tv_image *img, int32_t y, int32_t x0, int32_t x1
   }
 }
 
+/* Adds the runs i0..i1 of row y (x: 2 per run), all labelled l, to l's sums. */
+static inline void tvi_cc_add_group(tvi_cc_acc *a, int32_t y, const int32_t *x, int32_t i0,
+                                    int32_t i1, int64_t area, int64_t sx2) {
+  a->area += area;
+  a->sx2 += sx2;
+  a->sy += (int64_t)y * area;
+  a->x0 = x[2 * i0] < a->x0 ? x[2 * i0] : a->x0;
+  a->x1 = x[2 * i1 + 1] - 1 > a->x1 ? x[2 * i1 + 1] - 1 : a->x1;
+  a->y0 = y < a->y0 ? y : a->y0;
+  a->y1 = y;
+}
+
+/* Adds row y's runs (x: 2 per run, labels lab) to the sums: neighbouring runs of one label (most
+ * of a dense mask) are summed in registers first. */
+static void tvi_cc_add_row(tvi_cc_acc *restrict acc, const tv_image *intensity, int32_t y,
+                           const int32_t *restrict x, const int32_t *restrict lab, int32_t n) {
+  if (n == 0) return;
+  int32_t i0 = 0, l = lab[0];
+  int64_t area = 0, sx2 = 0;
+  for (int32_t i = 0; i < n; i++) {
+    if (lab[i] != l) {
+      tvi_cc_add_group(&acc[l - 1], y, x, i0, i - 1, area, sx2);
+      i0 = i;
+      l = lab[i];
+      area = sx2 = 0;
+    }
+    const int64_t len = x[2 * i + 1] - x[2 * i];
+    area += len;
+    sx2 += ((int64_t)x[2 * i] + x[2 * i + 1] - 1) * len;
+  }
+  tvi_cc_add_group(&acc[l - 1], y, x, i0, n - 1, area, sx2);
+  if (intensity)
+    for (int32_t i = 0; i < n; i++)
+      acc[lab[i] - 1].si += tvi_run_sum(intensity, y, x[2 * i], x[2 * i + 1]);
+}
+
+/* Pass 3: one band's label rows and, with stats set, the band's sums per label. */
+static const tvi_cc_acc tvi_cc_acc0 = {0, 0, 0, INT32_MAX, INT32_MAX, -1, -1, 0};
+
+static void tvi_cc_label_task(void *arg, int64_t task, int worker) {
+  (void)worker;
+  const tvi_cc_job *j = arg;
+  tvi_cc_band *b = &j->bands[task];
+  tvi_cc_acc *acc = j->stats ? j->acc + (size_t)task * (size_t)j->n : NULL;
+  if (acc)
+    for (int32_t l = 0; l < j->n; l++) acc[l] = tvi_cc_acc0;
+  tvi_ccl_row *r = &b->r[0];
+  for (int32_t y = b->y0; y < b->y1; y++) {
+    tvi_cc_reload(j, y, r);
+    const int32_t g = j->row_first[y], nr = r->n;
+    const int32_t *lab = j->parent;
+    int32_t *rl = b->lab;
+    for (int32_t i = 0; i < nr; i++) rl[i] = tvi_cc_resolve(lab, g + i);
+    if (acc) tvi_cc_add_row(acc, j->intensity, y, r->x, rl, nr);
+    if (j->labels) j->k->fill(tvi_row(j->labels, y), j->mask->width, r, rl);
+  }
+}
+
 tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *intensity,
                         int32_t connectivity, tv_image *labels, tv_component *stats,
                         int32_t capacity, int32_t *count) {
   if (!ctx) return TV_ERR_NULL;
   tv_status st = TV_OK;
   tvi_cc_band *bands = NULL;
-  int64_t *offset = NULL;
-  int32_t *parent = NULL, *label = NULL; /* label: the parent array, relabelled in place */
+  int32_t *parent = NULL, *row_first = NULL;
+  uint64_t *bitmap = NULL;
   tvi_cc_acc *acc = NULL;
   int nb = 0;
   if (!count) return TVI_ERR(ctx, TV_ERR_NULL, "count is NULL");
@@ -319,70 +317,63 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
   if (capacity > 0 && !stats) return TVI_ERR(ctx, TV_ERR_NULL, "stats is NULL");
 
   const int32_t w = mask->width, h = mask->height;
+  const int64_t row_max = ((int64_t)w + 1) / 2; /* the most runs a row can hold */
+  if (row_max * h > INT32_MAX)
+    return TVI_ERR(ctx, TV_ERR_TOO_LARGE, "mask %dx%d could hold over 2^31 runs", w, h);
+  const int32_t nw = tvi_ccl_words(w);
   const int workers = tvi_parallel_workers(ctx);
   nb = workers < h ? workers : h;
   bands = calloc((size_t)nb, sizeof *bands);
-  offset = calloc((size_t)nb + 1, sizeof *offset);
-  if (!bands || !offset) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %d bands", nb);
+  row_first = malloc((size_t)h * sizeof *row_first);
+  /* Band b's runs are numbered from row_max * (its first row): the bands number their runs
+   * without waiting for each other. Only the pages that runs use are touched. */
+  parent = tvi_cc_alloc_big((size_t)(row_max * h) * sizeof *parent);
+  bitmap = malloc((size_t)nw * (size_t)h * sizeof *bitmap); /* 1 bit per sample */
+  if (!bands || !row_first || !parent || !bitmap)
+    TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate the runs of a %dx%d mask", w, h);
+  const size_t masks = (size_t)nw * (2 * sizeof(uint64_t) + 2 * sizeof(uint32_t));
+  const size_t rowb =
+      (masks + ((size_t)w + 2 + TVI_CCL_SLACK) * sizeof(int32_t) + 63) & ~(size_t)63;
   for (int b = 0; b < nb; b++) {
     tvi_cc_band *B = &bands[b];
     B->y0 = (int32_t)((int64_t)h * b / nb);
     B->y1 = (int32_t)((int64_t)h * (b + 1) / nb);
-    B->cap = (int64_t)w * (B->y1 - B->y0) / 4 + 256;
-    B->runs = malloc((size_t)B->cap * sizeof *B->runs);
-    B->parent = malloc((size_t)B->cap * sizeof *B->parent);
-    B->row_first = malloc((size_t)(B->y1 - B->y0 + 1) * sizeof *B->row_first);
-    if (!B->runs || !B->parent || !B->row_first)
-      TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate the run lists");
-  }
-  tvi_cc_job job = {mask, connectivity == 8, bands, offset, NULL, NULL, labels, NULL, NULL, 0, 0};
-  tvi_parallel_for(ctx, nb, tvi_cc_band_task, &job);
-  for (int b = 0; b < nb; b++) {
-    if (bands[b].failed) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot grow the run lists");
-    offset[b + 1] = offset[b] + bands[b].n;
-  }
-  const int64_t nruns = offset[nb];
-  if (nruns > INT32_MAX) TVI_FAIL(ctx, TV_ERR_TOO_LARGE, "%lld runs", (long long)nruns);
-
-  /* One forest over all runs: the bands' trees shifted to global indices, then the joins across
-   * band borders. */
-  if (nb == 1) { /* one band: its forest is the global one */
-    parent = bands[0].parent;
-    bands[0].parent = NULL;
-  } else {
-    parent = malloc((size_t)(nruns ? nruns : 1) * sizeof *parent);
-    if (!parent) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %lld run labels", (long long)nruns);
-    for (int b = 0; b < nb; b++)
-      for (int64_t r = 0; r < bands[b].n; r++)
-        parent[offset[b] + r] = bands[b].parent[r] + (int32_t)offset[b];
-  }
-  for (int b = 1; b < nb; b++) {
-    const tvi_cc_band *A = &bands[b - 1], *B = &bands[b];
-    /* Last row of A against the first row of B, in global indices over a joint view. */
-    const int64_t ra0 = A->row_first[A->y1 - A->y0 - 1], ra1 = A->row_first[A->y1 - A->y0];
-    const int64_t rb0 = B->row_first[0], rb1 = B->row_first[1];
-    const int32_t e = job.conn8;
-    int64_t i = ra0, k = rb0;
-    while (i < ra1 && k < rb1) {
-      const tvi_run a = A->runs[i], c = B->runs[k];
-      if (a.x0 < c.x1 + e && c.x0 < a.x1 + e)
-        tvi_union(parent, (int32_t)(offset[b - 1] + i), (int32_t)(offset[b] + k));
-      if (a.x1 < c.x1)
-        i++;
-      else
-        k++;
+    B->off = row_max * B->y0;
+    B->mem = calloc(1, 2 * rowb + ((size_t)row_max + 2 + TVI_CCL_SLACK) * sizeof(int32_t));
+    if (!B->mem) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %d row buffers", nb);
+    for (int i = 0; i < 2; i++) {
+      uint8_t *m = (uint8_t *)B->mem + (size_t)i * rowb;
+      tvi_ccl_row *r = &B->r[i];
+      r->bits = NULL; /* a row of the bitmap */
+      r->s = (uint64_t *)(void *)m;
+      r->e = r->s + nw;
+      r->ps = (uint32_t *)(void *)(r->e + nw);
+      r->pe = r->ps + nw;
+      r->x = (int32_t *)(void *)(r->pe + nw);
+      r->n = 0;
     }
+    B->lab = (int32_t *)(void *)((uint8_t *)B->mem + 2 * rowb) + 1; /* lab[-1] for fill */
   }
-  /* Labels in raster order of first runs. A run's parent has a smaller index (joins keep the
-   * smaller root), so it already carries its component's label when the run is reached. */
-  int32_t n = 0;
-  for (int64_t g = 0; g < nruns; g++) {
-    const int32_t p = parent[g];
-    parent[g] = p == g ? ++n : parent[p];
+  tvi_cc_job job = {.k = tvi_ccl_select(ctx),
+                    .mask = mask,
+                    .conn8 = connectivity == 8,
+                    .bands = bands,
+                    .bitmap = bitmap,
+                    .parent = parent,
+                    .row_first = row_first,
+                    .labels = labels};
+  tvi_parallel_for(ctx, nb, tvi_cc_band_task, &job);
+  for (int b = 1; b < nb; b++) tvi_cc_border(&job, nb, b);
+  int64_t total = 0, nruns = 0;
+  for (int b = 0; b < nb; b++) {
+    bands[b].base = (int32_t)total;
+    total += bands[b].roots;
+    nruns += bands[b].n;
   }
-  label = parent;
+  const int32_t n = (int32_t)total;
   *count = n;
   if (n > capacity) TVI_FAIL(ctx, TV_ERR_SIZE, "%d components do not fit capacity %d", n, capacity);
+  tvi_parallel_for(ctx, nb, tvi_cc_number_task, &job);
 
   /* The stats are sums of integers (exact in any order) unless the intensity is f32 or s32: then
    * they are added in raster order by one thread, so that results never depend on the threads.
@@ -393,11 +384,11 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
   const int fused = n > 0 && exact && (nb == 1 || (int64_t)n * nb <= nruns);
   if (n > 0) {
     const size_t na = (size_t)n * (size_t)(fused ? nb : 1);
-    acc = malloc(na * sizeof *acc);
+    acc = tvi_cc_alloc_big(na * sizeof *acc);
     if (!acc) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate %zu component sums", na);
-    for (size_t l = 0; l < na; l++) acc[l] = (tvi_cc_acc){0, 0, 0, INT32_MAX, INT32_MAX, -1, -1, 0};
+    if (!fused)
+      for (size_t l = 0; l < na; l++) acc[l] = tvi_cc_acc0; /* fused: each band its own */
   }
-  job.label = label;
   job.intensity = intensity;
   job.acc = acc;
   job.n = n;
@@ -410,7 +401,7 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
         const tvi_cc_acc *o = &acc[(size_t)b * (size_t)n + (size_t)l];
         if (!o->area) continue;
         a->area += o->area;
-        a->sx += o->sx;
+        a->sx2 += o->sx2;
         a->sy += o->sy;
         a->si += o->si;
         if (o->x0 < a->x0) a->x0 = o->x0;
@@ -419,12 +410,11 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
         if (o->y1 > a->y1) a->y1 = o->y1;
       }
   } else if (n > 0) {
-    for (int b = 0; b < nb; b++) {
-      const tvi_cc_band *B = &bands[b];
-      for (int32_t y = B->y0; y < B->y1; y++)
-        for (int64_t r = B->row_first[y - B->y0]; r < B->row_first[y - B->y0 + 1]; r++)
-          tvi_cc_add_run(&acc[label[offset[b] + r] - 1], intensity, y, B->runs[r].x0,
-                         B->runs[r].x1);
+    tvi_cc_band *B = &bands[0];
+    for (int32_t y = 0; y < h; y++) {
+      tvi_cc_reload(&job, y, &B->r[0]);
+      for (int32_t i = 0; i < B->r[0].n; i++) B->lab[i] = tvi_cc_resolve(parent, row_first[y] + i);
+      tvi_cc_add_row(acc, intensity, y, B->r[0].x, B->lab, B->r[0].n);
     }
   }
   for (int32_t l = 0; l < n; l++) {
@@ -437,19 +427,16 @@ tv_status tv_components(tv_ctx *ctx, const tv_image *mask, const tv_image *inten
     c->width = a->x1 - a->x0 + 1;
     c->height = a->y1 - a->y0 + 1;
     c->area = a->area;
-    c->cx = (double)a->sx / (double)a->area;
+    c->cx = (double)(a->sx2 / 2) / (double)a->area;
     c->cy = (double)a->sy / (double)a->area;
     c->mean = intensity ? a->si / (double)a->area : 0;
   }
 done:
   if (bands)
-    for (int b = 0; b < nb; b++) {
-      free(bands[b].runs);
-      free(bands[b].parent);
-      free(bands[b].row_first);
-    }
+    for (int b = 0; b < nb; b++) free(bands[b].mem);
   free(bands);
-  free(offset);
+  free(row_first);
+  free(bitmap);
   free(parent);
   free(acc);
   return st;
