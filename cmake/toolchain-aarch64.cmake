@@ -21,6 +21,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/${TV_CROSS_TRIPLE}/pkgconfig:/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_PATH} "")
 
-# ctest, add_test and try_run start the aarch64 binaries through qemu-user.
+# ctest, add_test and try_run start the aarch64 binaries through qemu-user, with the arm64
+# multiarch loader and C library (libc6:arm64, /lib/aarch64-linux-gnu), the ones the arm64 -dev
+# packages come with. Not -L /usr/aarch64-linux-gnu: that loader (libc6-arm64-cross) then loads
+# the multiarch libc.so.6 of another build, and the mismatched pair hangs in pthread_create and
+# fork (OpenBLAS's threads, the library's thread pool, Check's forked tests).
 find_program(TV_QEMU_AARCH64 NAMES qemu-aarch64-static qemu-aarch64 REQUIRED)
-set(CMAKE_CROSSCOMPILING_EMULATOR ${TV_QEMU_AARCH64} -L /usr/${TV_CROSS_TRIPLE})
+set(CMAKE_CROSSCOMPILING_EMULATOR ${TV_QEMU_AARCH64} -L /)

@@ -5,11 +5,11 @@
 #
 # Environment: TV_AARCH64_BUILD (build folder, default build-aarch64), TV_AARCH64_TESTS (ctest -R
 # regex of the tests to run), TV_AARCH64_SCALAR_TESTS (regex run again with TV_CPU=scalar; empty
-# skips that run). Installs its packages when missing (as root, or through sudo).
-#
-# Not part of .ci/run yet: under emulation the variant tests take far longer than the CI budget
-# (Check writes a record for every passing assert). Run it by hand; narrow it with
-# TV_AARCH64_TESTS='^test_filter_arith$', for example.
+# skips that run), TV_AARCH64_QUICK (default 1: the tests' quick mode, TV_TEST_QUICK, which
+# shrinks their size loops; 0 runs the full grids, far slower under emulation),
+# TV_AARCH64_TIMEOUT_MULTIPLIER (default 1: each Check test gets its tcase's timeout, 120 to 600 s,
+# times this). Installs its packages when missing (as root, or through sudo). Prints the wall time
+# of each stage and the total.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,10 +18,16 @@ build=${TV_AARCH64_BUILD:-build-aarch64}
 case $build in /*) ;; *) build="$root/$build" ;; esac
 tests=${TV_AARCH64_TESTS:-'^test_(filter|convert|core|image)'}
 scalar_tests=${TV_AARCH64_SCALAR_TESTS-'^test_(core|image|convert_kernels)$'}
+# Check forks every test and stops it after its tcase's timeout (CK_FORK=no would turn that off).
+export CK_TIMEOUT_MULTIPLIER=${TV_AARCH64_TIMEOUT_MULTIPLIER:-1}
+unset CK_FORK
 start=$(date +%s)
-# Under qemu-user, OpenBLAS's thread server spins without end when the process exits (and in forked
-# children); tubevision runs OpenBLAS single-threaded anyway (lib/nn/blas.c), so start none.
+# tubevision runs OpenBLAS single-threaded anyway (lib/nn/blas.c): start no idle OpenBLAS threads
+# that would only take emulated CPU time.
 export OPENBLAS_NUM_THREADS=1
+# The tests' quick mode (tests/testquick.h): every variant, border mode and odd length still runs,
+# at fewer sizes.
+if [ "${TV_AARCH64_QUICK:-1}" != 0 ]; then export TV_TEST_QUICK=1; else unset TV_TEST_QUICK; fi
 step() { printf '\n=== aarch64: %s (%ss)\n' "$*" "$(($(date +%s) - start))"; }
 
 step "packages (arm64 multiarch, cross gcc, qemu-user)"
@@ -41,6 +47,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
+packages_done=$(date +%s)
 step "configure and build (aarch64-linux-gnu-gcc, -Werror)"
 cmake -S . -B "$build" --toolchain "$root/cmake/toolchain-aarch64.cmake" -DTV_WERROR=ON \
   -DTV_BUILD_EXAMPLES=OFF >/dev/null
@@ -67,7 +74,8 @@ int main(void) {
 }
 EOF
 aarch64-linux-gnu-gcc -std=c11 -I include "$probe.c" -L "$build" -ltubevision -o "$probe"
-qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu -E "LD_LIBRARY_PATH=$build")
+# -L /: the multiarch loader and libc (libc6:arm64), as in cmake/toolchain-aarch64.cmake.
+qemu=(qemu-aarch64-static -L / -E "LD_LIBRARY_PATH=$build")
 level=$("${qemu[@]}" "$probe")
 echo "$level"
 case "$level" in
@@ -76,14 +84,15 @@ case "$level" in
 esac
 TV_CPU=scalar "${qemu[@]}" "$probe" | tee /dev/stderr | grep -q "active level scalar"
 
-# CK_FORK=no: under qemu-user (7.2) a test child that Check forks spins without progress, so the
-# tests run in the test process itself (a crash then ends the whole executable, which still fails).
-step "tests under qemu (every NEON variant against scalar, every SIMD cap)"
-(cd "$build" && CK_FORK=no ctest --output-on-failure -j"$jobs" -R "$tests")
+# A crash or a hang fails that Check test only, and the run goes on.
+step "tests under qemu (every NEON variant against scalar, every SIMD cap; quick ${TV_TEST_QUICK:-0})"
+(cd "$build" && ctest --output-on-failure -j"$jobs" -R "$tests")
 
 if [ -n "$scalar_tests" ]; then
   step "tests under qemu with TV_CPU=scalar"
-  (cd "$build" && CK_FORK=no TV_CPU=scalar ctest --output-on-failure -j"$jobs" -R "$scalar_tests")
+  (cd "$build" && TV_CPU=scalar ctest --output-on-failure -j"$jobs" -R "$scalar_tests")
 fi
 
 step "done"
+end=$(date +%s)
+echo "aarch64: $((end - packages_done))s without the packages step, $((end - start))s in all"

@@ -260,7 +260,12 @@ START_TEST(pool_runs_every_task_once) {
       for (int i = 0; i < N; i++) atomic_init(&hits[i], 0);
       const int64_t ntasks = rep == 0 ? 1 : (rep == 1 ? 0 : N - rep);
       tvi_parallel_for(ctx, ntasks, tvt_hit, &job);
-      for (int64_t i = 0; i < N; i++) ck_assert_int_eq(atomic_load(&hits[i]), i < ntasks ? 1 : 0);
+      int64_t bad = -1; /* the first task run a wrong number of times */
+      for (int64_t i = 0; i < N && bad < 0; i++)
+        if (atomic_load(&hits[i]) != (i < ntasks ? 1 : 0)) bad = i;
+      ck_assert_msg(bad < 0, "%d threads, %lld tasks: task %lld ran %d times, want %d", threads,
+                    (long long)ntasks, (long long)bad, atomic_load(&hits[bad < 0 ? 0 : bad]),
+                    bad < ntasks ? 1 : 0);
       for (int w = threads; w < TVI_MAX_THREADS; w++)
         ck_assert_int_eq(atomic_load(&job.workers_seen[w]), 0);
     }

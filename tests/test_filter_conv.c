@@ -10,6 +10,7 @@
 #include "filter/filter_internal.h"
 #include "filter/kernels/boxsum/boxsum.h"
 #include "filter/kernels/sepconv/sepconv.h"
+#include "testquick.h"
 #include "testutil.h"
 
 static const struct {
@@ -48,9 +49,10 @@ static void check_variant(int v, bufs *b) {
   const tvi_sepconv_kernels *s = &tvi_sepconv_scalar, *t = table[v].k;
   uint64_t seed = 99;
   static const int cns[] = {1, 3, 4};
+  const int quick = tvt_quick();
   for (int kn = 1; kn <= KMAX; kn += 2)
     for (int ci = 0; ci < 3; ci++)
-      for (size_t n = 0; n <= MAXN; n += (n < 70 ? 1 : 7))
+      for (size_t n = 0; n <= MAXN; n = quick ? tvt_quick_next(n) : n + (n < 70 ? 1 : 7))
         for (size_t off = 0; off < 3; off++) {
           const int cn = cns[ci];
           uint16_t k8[KMAX], k8s[KMAX];
@@ -245,6 +247,7 @@ START_TEST(variants_match_scalar) {
       printf("conv: %s not run (CPU level %s)\n", table[v].name, tv_isa_name(tv_cpu_isa()));
       continue;
     }
+    if (tvt_quick() && tested > 0 && v == NVARIANTS - 1) continue; /* scalar against itself */
     check_variant(v, b);
     tested++;
   }
@@ -325,17 +328,19 @@ START_TEST(gaussian_exact) {
               const int nx = (w == 1 && borders[bi] != TV_BORDER_CONSTANT) ? 1 : k;
               const int ny = (h == 1 && borders[bi] != TV_BORDER_CONSTANT) ? 1 : k;
               const double one = t == TV_U8 ? 256 : 65536;
+              int bx = -1, by = -1, bc = -1; /* the first mismatch */
+              double bwant = 0;
               for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
                   for (int c = 0; c < cn; c++) {
                     const double s = wsum(src, x, y, c, nx == 1 ? &one : qq, nx,
                                           ny == 1 ? &one : qq, ny, nx / 2, ny / 2, borders[bi], bv);
                     const double want = floor((s + one * one / 2) / (one * one));
-                    ck_assert_msg(get(dst, x, y, c) == want,
-                                  "cap %d %s k=%d %dx%dx%d border %d at %d,%d,%d: %g != %g", cap,
-                                  t == TV_U8 ? "u8" : "u16", k, w, h, cn, borders[bi], x, y, c,
-                                  get(dst, x, y, c), want);
+                    if (get(dst, x, y, c) != want && bx < 0) bx = x, by = y, bc = c, bwant = want;
                   }
+              ck_assert_msg(bx < 0, "cap %d %s k=%d %dx%dx%d border %d at %d,%d,%d: %g != %g", cap,
+                            t == TV_U8 ? "u8" : "u16", k, w, h, cn, borders[bi], bx, by, bc,
+                            bx < 0 ? 0.0 : get(dst, bx, by, bc), bwant);
               tv_image_destroy(src);
               tv_image_destroy(big);
               tv_image_destroy(dst);
@@ -430,6 +435,8 @@ START_TEST(box_exact) {
           tvt_assert_ok(ctx, tv_box(ctx, src, dst, kw, kh, norm, b, bv));
           const double ones[31] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+          int bx = -1, by = -1, bc = -1; /* the first mismatch */
+          double bgot = 0, bwant = 0;
           for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
               for (int c = 0; c < cn; c++) {
@@ -437,11 +444,13 @@ START_TEST(box_exact) {
                 const double want = box_want(s, kw * kh, norm, src, dst);
                 const double got = get(dst, x, y, c);
                 const double tol = types[ti][0] == TV_F32 ? 1e-5 * fabs(want) + 1e-3 : 0;
-                ck_assert_msg(fabs(got - want) <= tol,
-                              "cap %d types %d win %dx%d norm %d %dx%dx%d border %d at %d,%d,%d: "
-                              "%.9g != %.9g",
-                              cap, ti, kw, kh, norm, w, h, cn, b, x, y, c, got, want);
+                if (!(fabs(got - want) <= tol) && bx < 0)
+                  bx = x, by = y, bc = c, bgot = got, bwant = want;
               }
+          ck_assert_msg(bx < 0,
+                        "cap %d types %d win %dx%d norm %d %dx%dx%d border %d at %d,%d,%d: "
+                        "%.9g != %.9g",
+                        cap, ti, kw, kh, norm, w, h, cn, b, bx, by, bc, bgot, bwant);
           /* In place (same type) gives the same. */
           if (types[ti][0] == types[ti][1]) {
             tv_ctx_set(ctx, TV_CTX_THREADS, 2 + iter % 2);
@@ -491,7 +500,7 @@ static void check_boxsum_variant(int v) {
       a32[i] = big ? (uint32_t)tvt_rand(&seed) : (uint32_t)(tvt_rand(&seed) % (65535u * 1023u));
     }
     for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
-      for (size_t n = 0; n <= BS_MAXN; n++)
+      for (size_t n = 0; n <= BS_MAXN; n = tvt_quick() ? tvt_quick_next(n) : n + 1)
         for (size_t off = 0; off < 3; off++) {
           const int k = ks[ki];
           /* col_*: start from the same column sums, with and without a row to subtract */
@@ -595,6 +604,7 @@ START_TEST(boxsum_variants_match_scalar) {
       printf("boxsum: %s not run (CPU level %s)\n", bs_table[v].name, tv_isa_name(tv_cpu_isa()));
       continue;
     }
+    if (tvt_quick() && tested > 0 && v == BS_NVARIANTS - 1) continue; /* scalar against itself */
     check_boxsum_variant(v);
     tested++;
   }
@@ -640,19 +650,21 @@ START_TEST(box_vertical) {
                            kw * kh, norm, src, dst);
           for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
             if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
-            for (int threads = 1; threads <= 3; threads++) {
+            for (int threads = 1; threads <= 3; threads += tvt_quick() ? 2 : 1) {
               tv_ctx_set(ctx, TV_CTX_THREADS, threads);
               tvt_assert_ok(ctx, tv_image_fill(ctx, dst, 7));
               tvt_assert_ok(ctx, tv_box(ctx, src, dst, kw, kh, norm, borders[bi], bv));
+              int bx = -1, by = -1; /* the first mismatch */
               for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) {
-                  const double wv = want[(size_t)y * (size_t)w + (size_t)x];
-                  ck_assert_msg(get(dst, x, y, 0) == wv,
-                                "type %d cap %d win %dx%d norm %d %dx%d border %d threads %d at "
-                                "%d,%d: %g != %g",
-                                type, cap, kw, kh, norm, w, h, bi, threads, x, y, get(dst, x, y, 0),
-                                wv);
-                }
+                for (int x = 0; x < w; x++)
+                  if (get(dst, x, y, 0) != want[(size_t)y * (size_t)w + (size_t)x] && bx < 0)
+                    bx = x, by = y;
+              ck_assert_msg(bx < 0,
+                            "type %d cap %d win %dx%d norm %d %dx%d border %d threads %d at %d,%d: "
+                            "%g != %g",
+                            type, cap, kw, kh, norm, w, h, bi, threads, bx, by,
+                            bx < 0 ? 0.0 : get(dst, bx, by, 0),
+                            bx < 0 ? 0.0 : want[(size_t)by * (size_t)w + (size_t)bx]);
             }
             /* In place takes the row-first path: the same result. */
             tvt_assert_ok(ctx, tv_image_clone(ctx, src, &ref));
@@ -693,6 +705,8 @@ START_TEST(sep_filter_tolerance) {
         tv_ctx_set(ctx, TV_CTX_SIMD_CAP, TV_ISA_SCALAR);
         tv_ctx_set(ctx, TV_CTX_THREADS, 1);
         tvt_assert_ok(ctx, tv_sep_filter(ctx, src, ref, kx, 7, ky, 3, delta, b, 9));
+        int bx = -1, by = -1; /* the first mismatch */
+        double bgot = 0, bwant = 0;
         for (int y = 0; y < h; y++)
           for (int x = 0; x < w; x++)
             for (int c = 0; c < cn; c++) {
@@ -709,9 +723,10 @@ START_TEST(sep_filter_tolerance) {
                 want = want < lo ? lo : want > hi ? hi : want;
                 tol = 1;
               }
-              ck_assert_msg(fabs(got - want) <= tol, "src %d dst %d %dx%dx%d at %d,%d: %g vs %g",
-                            srcs[si], dsts[di], w, h, cn, x, y, got, want);
+              if (!(fabs(got - want) <= tol) && bx < 0) bx = x, by = y, bgot = got, bwant = want;
             }
+        ck_assert_msg(bx < 0, "src %d dst %d %dx%dx%d at %d,%d: %g vs %g", srcs[si], dsts[di], w, h,
+                      cn, bx, by, bgot, bwant);
         for (int cap = TV_ISA_SCALAR; cap <= TV_ISA_NEON; cap++) {
           if (tv_ctx_set(ctx, TV_CTX_SIMD_CAP, cap) != TV_OK) continue;
           for (int threads = 1; threads <= 3; threads += 2) {
