@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test on a fresh Debian 12 machine: install, build with -Werror, run the suite plainly,
 # under AddressSanitizer + UndefinedBehaviorSanitizer and (threaded parts) ThreadSanitizer, check
-# formatting, and build an outside project against the installed library.
+# formatting, build an outside project against the installed library, and run the NEON kernels'
+# tests on aarch64 under qemu-user.
 # SPDX-License-Identifier: Apache-2.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,5 +55,10 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install build --prefix "$prefix" >/dev/null
 bash tests/consumer/run.sh "$prefix"
+
+step "NEON kernels on aarch64: cross build, every NEON variant against scalar under qemu-user"
+# Quick mode (tests/testquick.h) keeps it to a few minutes; scripts/test-aarch64.sh installs its
+# own packages (arm64 multiarch, gcc-aarch64-linux-gnu, qemu-user-static).
+TV_AARCH64_BUILD=build-aarch64 bash scripts/test-aarch64.sh
 
 printf '\nall test stages passed\n'
