@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,27 +151,6 @@ tv_status tv_threshold(tv_ctx *ctx, const tv_image *src, tv_image *dst, double t
 
 /* ---- Otsu --------------------------------------------------------------------------------- */
 
-typedef struct tvi_hist_job {
-  const tv_image *src;
-  uint64_t *hist; /* one histogram of nbins per worker */
-  size_t nbins;
-} tvi_hist_job;
-
-static void tvi_hist_band(void *arg, int32_t y0, int32_t y1, int worker) {
-  const tvi_hist_job *j = arg;
-  uint64_t *h = j->hist + (size_t)worker * j->nbins;
-  const size_t w = (size_t)j->src->width;
-  for (int32_t y = y0; y < y1; y++) {
-    if (j->src->type == TV_U8) {
-      const uint8_t *s = tvi_row(j->src, y);
-      for (size_t x = 0; x < w; x++) h[s[x]]++;
-    } else {
-      const uint16_t *s = tvi_row(j->src, y);
-      for (size_t x = 0; x < w; x++) h[s[x]]++;
-    }
-  }
-}
-
 /* Otsu's threshold from a histogram, with OpenCV's arithmetic step by step (getThreshVal_Otsu):
  * the same double operations in the same order give the same threshold. */
 static double tvi_otsu_from_hist(const uint64_t *h, size_t nbins, double total) {
@@ -200,7 +180,6 @@ tv_status tv_threshold_otsu(tv_ctx *ctx, const tv_image *src, tv_image *dst, dou
   if (!ctx) return TV_ERR_NULL;
   if (thresh_out) *thresh_out = 0;
   tv_status st = TV_OK;
-  uint64_t *hist = NULL;
   uint64_t *total_hist = NULL;
   st = tvi_thresh_check(ctx, __func__, src, dst, TVI_T(TV_U8) | TVI_T(TV_U16), (int)kind);
   if (st != TV_OK) return st;
@@ -208,19 +187,19 @@ tv_status tv_threshold_otsu(tv_ctx *ctx, const tv_image *src, tv_image *dst, dou
     TVI_FAIL(ctx, TV_ERR_TYPE, "src has %d channels (Otsu takes 1)", src->channels);
   if (isnan(maxval)) TVI_FAIL(ctx, TV_ERR_ARG, "maxval must not be NaN");
   const size_t nbins = src->type == TV_U8 ? 256 : 65536;
-  const int workers = tvi_parallel_workers(ctx);
-  hist = calloc((size_t)workers * nbins, sizeof *hist);
   total_hist = calloc(nbins, sizeof *total_hist);
-  if (!hist || !total_hist) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate the histograms");
-  tvi_hist_job job = {src, hist, nbins};
-  tvi_for_bands(ctx, src->height, 0, tvi_row_bytes(src), tvi_hist_band, &job);
-  for (int w = 0; w < workers; w++)
-    for (size_t i = 0; i < nbins; i++) total_hist[i] += hist[(size_t)w * nbins + i];
+  if (!total_hist) TVI_FAIL(ctx, TV_ERR_NOMEM, "cannot allocate the histogram");
+  /* tv_histogram's kernels (sub-histograms, neighbour pairs, threads): exact counts. */
+  st = tv_histogram(ctx, src, total_hist, (int32_t)nbins);
+  if (st != TV_OK) {
+    char inner[TVI_ERR_CAP];
+    snprintf(inner, sizeof inner, "%s", tv_ctx_last_error(ctx));
+    TVI_FAIL(ctx, st, "%s", inner);
+  }
   const double t = tvi_otsu_from_hist(total_hist, nbins, (double)src->width * (double)src->height);
   tvi_threshold_run(ctx, src, dst, t, maxval, (int)kind);
   if (thresh_out) *thresh_out = t;
 done:
-  free(hist);
   free(total_hist);
   return st;
 }
