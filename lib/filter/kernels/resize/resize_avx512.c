@@ -179,8 +179,26 @@ static void tvi_hlin_f32_avx512(const float *s, const int32_t *xofs, const float
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const __m512i idx = _mm512_loadu_si512((const void *)(xofs + i));
-    const __m512 g0 = _mm512_i32gather_ps(idx, (const void *)s, 4);
-    const __m512 g1 = _mm512_i32gather_ps(_mm512_add_epi32(idx, vcn), (const void *)s, 4);
+    __m512 g0, g1;
+    const size_t x0 = (size_t)xofs[i];
+    if (cn == 1 && (size_t)xofs[i + 15] + 1 - x0 < 32) {
+      /* The 16 outputs read inside 32 samples from x0 (downscales to 1/2 and every upscale, on
+       * one channel): two loads (masked at lim) and two permutes instead of two gathers, which are
+       * slow on CPUs with the gather data sampling mitigation. Same samples, same result. */
+      const size_t left = lim - x0; /* > 0: xofs[i] + cn < lim */
+      const __mmask16 m0 = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+      const __mmask16 m1 = left >= 32   ? (__mmask16)0xFFFF
+                           : left <= 16 ? (__mmask16)0
+                                        : (__mmask16)((1u << (left - 16)) - 1);
+      const __m512 lo = _mm512_maskz_loadu_ps(m0, s + x0);
+      const __m512 hi = _mm512_maskz_loadu_ps(m1, s + x0 + 16);
+      const __m512i rel = _mm512_sub_epi32(idx, _mm512_set1_epi32((int32_t)x0));
+      g0 = _mm512_permutex2var_ps(lo, rel, hi);
+      g1 = _mm512_permutex2var_ps(lo, _mm512_add_epi32(rel, vcn), hi);
+    } else {
+      g0 = _mm512_i32gather_ps(idx, (const void *)s, 4);
+      g1 = _mm512_i32gather_ps(_mm512_add_epi32(idx, vcn), (const void *)s, 4);
+    }
     __m512 w0, w1;
     tvi_weights16(fa + 2 * i, &w0, &w1);
     _mm512_storeu_ps(d + i, _mm512_add_ps(_mm512_mul_ps(g0, w0), _mm512_mul_ps(g1, w1)));
