@@ -80,6 +80,51 @@ START_TEST(variants_match_scalar) {
 }
 END_TEST
 
+/* The 5x5 networks proven by the 0-1 principle: for every 0-1 input with sorted columns (a
+ * column of 5 is k zeros then ones, k = 0..5), the pair network sorts two columns in the order
+ * TVI_MEDIAN25_PAIR_ORDER and the merged network then yields the median (1 iff 13 or more ones).
+ * Thresholding commutes with min/max, so this proves both for every input with sorted columns. */
+#define P_S(a, b)                                                                                  \
+  {                                                                                                \
+    const int t_ = q[a] < q[b] ? q[a] : q[b];                                                      \
+    q[b] = q[a] < q[b] ? q[b] : q[a];                                                              \
+    q[a] = t_;                                                                                     \
+  }
+#define P_L(a, b) q[a] = q[a] < q[b] ? q[a] : q[b];
+#define P_H(a, b) q[b] = q[a] < q[b] ? q[b] : q[a];
+START_TEST(median5_network_proof) {
+  static const int ord[10] = TVI_MEDIAN25_PAIR_ORDER;
+  int checked = 0;
+  for (int code = 0; code < 6 * 6 * 6 * 6 * 6; code++) {
+    int zeros[5], ones = 0, v = code;
+    for (int c = 0; c < 5; c++, v /= 6) {
+      zeros[c] = v % 6;
+      ones += 5 - zeros[c];
+    }
+    int p[25];
+    for (int h = 0; h < 2; h++) {
+      int q[10];
+      for (int c = 0; c < 2; c++)
+        for (int r = 0; r < 5; r++) q[c * 5 + r] = r >= zeros[2 * h + c];
+      TVI_MEDIAN25_PAIR_NET(P_S)
+      for (int k = 0; k < 10; k++) {
+        p[10 * h + k] = q[ord[k]];
+        if (k > 0) ck_assert_int_le(p[10 * h + k - 1], p[10 * h + k]);
+      }
+    }
+    for (int r = 0; r < 5; r++) p[20 + r] = r >= zeros[4];
+    int *q = p;
+    TVI_MEDIAN25_MERGED_NET(P_S, P_L, P_H)
+    ck_assert_int_eq(q[24], ones >= 13);
+    checked++;
+  }
+  ck_assert_int_eq(checked, 7776);
+}
+END_TEST
+#undef P_S
+#undef P_L
+#undef P_H
+
 /* The k-th smallest of a[0..n) (Hoare's selection; reorders a). */
 static uint32_t select_kth(uint32_t *a, size_t n, size_t k) {
   size_t lo = 0, hi = n - 1;
@@ -141,7 +186,10 @@ START_TEST(public_vs_brute_force) {
   tv_ctx *ctx = tvt_ctx();
   for (int levels = 0; levels < 2; levels++)
     for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
-      const int32_t W = ks[ki] > 31 ? 23 : 77, H = ks[ki] > 31 ? 13 : 41;
+      /* 5x5 and 7x7 with few levels: wider than two column chunks of the band loop (1024), the
+       * last chunk 3 columns wide */
+      const int wide = levels && (ks[ki] == 5 || ks[ki] == 7);
+      const int32_t W = wide ? 2051 : ks[ki] > 31 ? 23 : 77, H = wide ? 9 : ks[ki] > 31 ? 13 : 41;
       tv_image *S = NULL, *s = NULL, *want = NULL, *got = NULL;
       tvt_assert_ok(ctx, tv_image_create(ctx, W + 2, H + 1, 1, t, &S));
       tvt_fill_random(S, 3 + ki);
@@ -254,6 +302,7 @@ static Suite *median_suite(void) {
   TCase *tc = tcase_create("median");
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, variants_match_scalar);
+  tcase_add_test(tc, median5_network_proof);
   tcase_add_loop_test(tc, public_vs_brute_force, 0, 2);
   tcase_add_test(tc, public_shapes);
   tcase_add_test(tc, bad_input);

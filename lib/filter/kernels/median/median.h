@@ -38,26 +38,36 @@ void tvi_median_hist_u16_scalar(const void *src, int64_t stride, void *dst, int6
                                 int32_t w, int32_t h, int32_t y0, int32_t y1, int32_t ksize,
                                 void *scratch);
 
-/* Selection networks for the median of n x n samples whose n columns are already sorted: sample
- * (column c, rank r) is p[c * n + r]. Generated from Batcher's odd-even merge sort of 32 / 64
- * inputs (the n x n samples, the rest +infinity) with the comparators that never act on sorted
- * columns removed and the rest pruned to those the middle output depends on; checked on every 0-1
- * input with sorted columns (which proves them for all inputs). S(a, b): p[a], p[b] = min, max;
- * L(a, b): p[a] = min only; H(a, b): p[b] = max only. The median is p[12] (5x5) and p[21]
- * (7x7). */
+/* 5x5 in two stages that share work between horizontally adjacent outputs. Pair: merges two
+ * sorted columns p[0..5) and p[5..10) into ten sorted samples, left in p[0], p[1], p[2], p[3],
+ * p[4], p[6], p[7], p[8], p[5], p[9] (smallest first; TVI_MEDIAN25_PAIR_ORDER). The merge of
+ * columns (x, x + 1) serves the outputs at x and x - 2. Merged: the median of 25 samples given
+ * as ten sorted p[0..10) (columns x, x + 1), ten sorted p[10..20) (columns x + 2, x + 3) and the
+ * sorted column x + 4 in p[20..25); the median is p[24]. Both are Batcher's odd-even merges
+ * (the samples padded with +infinity to 16 and 32) with the comparators that never act on sorted
+ * inputs removed and the rest pruned to those the median depends on (S(a, b): p[a], p[b] = min,
+ * max; L(a, b): p[a] = min only; H(a, b): p[b] = max only); checked on every 0-1 input with sorted
+ * columns (which proves them for all such inputs) by the median test. */
 // clang-format off
-#define TVI_MEDIAN25_NET(S, L, H) \
-  S(4, 5) S(14, 15) S(5, 7) S(8, 10) S(9, 11) S(12, 14) S(5, 6) S(9, 10) \
-  S(13, 14) S(0, 4) S(1, 5) S(2, 6) S(8, 12) S(10, 14) S(11, 15) S(16, 20) \
-  S(17, 21) S(18, 22) S(19, 23) S(2, 4) S(3, 5) S(10, 12) S(11, 13) S(18, 20) \
-  S(19, 21) S(1, 2) S(3, 4) S(5, 6) S(9, 10) S(11, 12) S(13, 14) S(17, 18) \
-  S(19, 20) S(21, 22) S(0, 8) S(1, 9) S(2, 10) S(3, 11) S(4, 12) S(5, 13) \
-  S(6, 14) L(7, 15) S(4, 8) S(5, 9) S(6, 10) S(7, 11) S(20, 24) S(2, 4) \
-  S(3, 5) S(6, 8) S(7, 9) S(10, 12) S(11, 13) S(22, 24) S(1, 2) S(3, 4) \
-  S(5, 6) S(7, 8) S(9, 10) S(11, 12) L(13, 14) S(21, 22) S(23, 24) H(0, 16) \
-  H(1, 17) H(2, 18) H(3, 19) H(4, 20) H(5, 21) L(6, 22) L(7, 23) L(8, 24) \
-  H(8, 16) H(9, 17) L(10, 18) L(11, 19) L(12, 20) L(13, 21) H(6, 10) H(7, 11) \
-  L(12, 16) L(13, 17) H(10, 12) L(11, 13) H(11, 12)
+#define TVI_MEDIAN25_PAIR_NET(S) \
+  S(0, 5) S(4, 9) S(4, 5) S(2, 7) S(2, 4) S(7, 5) S(1, 6) S(3, 8) S(3, 6) S(1, 2) S(3, 4) \
+  S(6, 7) S(8, 5)
+#define TVI_MEDIAN25_MERGED_NET(S, L, H) \
+  S(0, 20) S(8, 20) S(4, 24) S(4, 8) S(24, 20) S(2, 22) S(6, 22) S(2, 4) S(6, 8) S(22, 24) \
+  S(1, 21) S(9, 21) S(5, 9) S(3, 23) S(7, 23) S(3, 5) S(7, 9) S(23, 21) S(1, 2) S(3, 4) S(5, 6) \
+  S(7, 8) S(9, 22) S(23, 24) L(21, 20) H(0, 10) L(8, 18) H(8, 10) H(4, 14) L(24, 14) L(24, 10) \
+  H(2, 12) L(22, 12) L(6, 16) H(6, 22) H(22, 24) H(1, 11) L(9, 19) H(9, 11) H(5, 15) L(21, 15) \
+  L(21, 11) H(3, 13) L(23, 13) L(7, 17) H(7, 23) L(23, 21) H(23, 24)
+// clang-format on
+#define TVI_MEDIAN25_PAIR_ORDER                                                                    \
+  { 0, 1, 2, 3, 4, 6, 7, 8, 5, 9 }
+
+/* Selection network for the median of 7 x 7 samples whose 7 columns are already sorted: sample
+ * (column c, rank r) is p[c * 7 + r]. Generated from Batcher's odd-even merge sort of 64 inputs
+ * (the 49 samples, the rest +infinity) with the comparators that never act on sorted columns
+ * removed and the rest pruned to those the middle output depends on; checked on every 0-1 input
+ * with sorted columns (which proves it for all inputs). S, L, H as above. The median is p[21]. */
+// clang-format off
 #define TVI_MEDIAN49_NET(S, L, H) \
   S(0, 7) S(1, 8) S(2, 9) S(3, 10) S(4, 11) S(5, 12) S(6, 13) S(14, 21) S(15, 22) S(16, 23) \
   S(17, 24) S(18, 25) S(19, 26) S(20, 27) S(28, 35) S(29, 36) S(30, 37) S(31, 38) S(32, 39) \

@@ -100,23 +100,69 @@ static void MNAME(colsort5)(const void *const *rows_, void *const *out_, size_t 
   }
 }
 
+/* One 5x5 median from scratch (narrow rows): both stages of the network on single samples. */
+static MT MNAME(med5_at)(const MT *const *s, size_t x) {
+  static const int ord[10] = TVI_MEDIAN25_PAIR_ORDER;
+  MT q[25], m[25];
+  for (int h = 0; h < 2; h++) {
+    for (int c = 0; c < 2; c++)
+      for (int r = 0; r < 5; r++) q[c * 5 + r] = s[r][x + 2 * (size_t)h + (size_t)c];
+    TVI_MEDIAN25_PAIR_NET(TVI_SS)
+    for (int k = 0; k < 10; k++) m[10 * h + k] = q[ord[k]];
+  }
+  for (int r = 0; r < 5; r++) m[20 + r] = s[r][x + 4];
+  for (int k = 0; k < 25; k++) q[k] = m[k];
+  TVI_MEDIAN25_MERGED_NET(TVI_SS, TVI_SL, TVI_SH)
+  return q[24];
+}
+
+/* 5x5 over chunks of up to TVI_MED5_CHUNK outputs: the pair merges of columns (x, x + 1) for the
+ * chunk's x .. x + n + 1 into ten rows of a local buffer (ranks smallest first), then per output
+ * x the merged network on the merges at x and x + 2 and column x + 4. Vectors cover [0, n) with
+ * the last one overlapping the one before (each output is a function of the input alone); a last
+ * chunk narrower than a vector moves back to end at w. */
+#ifndef TVI_MED5_CHUNK
+#define TVI_MED5_CHUNK 256
+#endif
 static void MNAME(row5)(const void *const *s_, void *dst_, size_t w) {
+  static const int ord[10] = TVI_MEDIAN25_PAIR_ORDER;
   const MT *const *s = (const MT *const *)s_;
   MT *dst = dst_;
-  size_t i = 0;
-  for (; i + MN <= w; i += MN) {
-    MV p[25];
-    for (int c = 0; c < 5; c++)
-      for (int r = 0; r < 5; r++) p[c * 5 + r] = ML(s[r] + i + c);
-    TVI_MEDIAN25_NET(TVI_VS, TVI_VL, TVI_VH)
-    MS(dst + i, p[12]);
+  if (w < MN) {
+    for (size_t x = 0; x < w; x++) dst[x] = MNAME(med5_at)(s, x);
+    return;
   }
-  for (; i < w; i++) {
-    MT q[25];
-    for (int c = 0; c < 5; c++)
-      for (int r = 0; r < 5; r++) q[c * 5 + r] = s[r][i + c];
-    TVI_MEDIAN25_NET(TVI_SS, TVI_SL, TVI_SH)
-    dst[i] = q[12];
+  MT m[10][TVI_MED5_CHUNK + 2];
+  for (size_t i0 = 0; i0 < w; i0 += TVI_MED5_CHUNK) {
+    size_t n = w - i0 < TVI_MED5_CHUNK ? w - i0 : TVI_MED5_CHUNK;
+    if (n < MN) {
+      i0 = w - MN;
+      n = MN;
+    }
+    /* merges of columns (i0 + x, i0 + x + 1) for x in [0, n + 2) */
+    for (size_t x = 0;;) {
+      MV p[10];
+      for (int c = 0; c < 2; c++)
+        for (int r = 0; r < 5; r++) p[c * 5 + r] = ML(s[r] + i0 + x + c);
+      TVI_MEDIAN25_PAIR_NET(TVI_VS)
+      for (int k = 0; k < 10; k++) MS(&m[k][x], p[ord[k]]);
+      if (x == n + 2 - MN) break;
+      x += MN;
+      if (x > n + 2 - MN) x = n + 2 - MN;
+    }
+    for (size_t x = 0;;) {
+      MV p[25];
+      for (int k = 0; k < 10; k++) {
+        p[k] = ML(&m[k][x]);
+        p[10 + k] = ML(&m[k][x + 2]);
+      }
+      for (int r = 0; r < 5; r++) p[20 + r] = ML(s[r] + i0 + x + 4);
+      TVI_MEDIAN25_MERGED_NET(TVI_VS, TVI_VL, TVI_VH)
+      MS(dst + i0 + x, p[24]);
+      if (x == n - MN) break;
+      x += MN;
+      if (x > n - MN) x = n - MN;
+    }
   }
 }
 
