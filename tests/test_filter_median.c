@@ -121,6 +121,33 @@ START_TEST(median5_network_proof) {
   ck_assert_int_eq(checked, 7776);
 }
 END_TEST
+
+/* The same proof for the 7 x 7 network (median.h: TVI_MEDIAN49_NET on sorted columns, the median
+ * at p[21]), over all 8^7 inputs of 0s and 1s with sorted columns, and for the column sort
+ * TVI_SORT7_NET over all 2^7 inputs. */
+START_TEST(median7_network_proof) {
+  for (int code = 0; code < 128; code++) {
+    int q[7], ones = 0;
+    for (int r = 0; r < 7; r++) ones += q[r] = code >> r & 1;
+    TVI_SORT7_NET(P_S)
+    for (int r = 0; r < 7; r++) ck_assert_int_eq(q[r], r >= 7 - ones);
+  }
+  int checked = 0, bad = -1;
+  for (int code = 0; code < 8 * 8 * 8 * 8 * 8 * 8 * 8 && bad < 0; code++) {
+    int q[49], ones = 0, v = code;
+    for (int c = 0; c < 7; c++, v /= 8) {
+      const int zeros = v % 8;
+      ones += 7 - zeros;
+      for (int r = 0; r < 7; r++) q[c * 7 + r] = r >= zeros;
+    }
+    TVI_MEDIAN49_NET(P_S, P_L, P_H)
+    if (q[21] != (ones >= 25)) bad = code;
+    checked++;
+  }
+  ck_assert_msg(bad < 0, "median of 49 wrong for column zero counts code %d (base 8)", bad);
+  ck_assert_int_eq(checked, 2097152);
+}
+END_TEST
 #undef P_S
 #undef P_L
 #undef P_H
@@ -303,6 +330,7 @@ static Suite *median_suite(void) {
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, variants_match_scalar);
   tcase_add_test(tc, median5_network_proof);
+  tcase_add_test(tc, median7_network_proof);
   tcase_add_loop_test(tc, public_vs_brute_force, 0, 2);
   tcase_add_test(tc, public_shapes);
   tcase_add_test(tc, bad_input);
