@@ -558,13 +558,8 @@ static void check_boxsum_variant(int v) {
                 for (size_t i = 0; i < NIN; i++)
                   c8[i] = big ? top : (uint16_t)(a16[i] % (top + 1u));
                 const int area = k * kh8;
-                double f = (double)(1 << 23) / area;
-                uint32_t ds = (uint32_t)floor(f), dd = (uint32_t)(area / 2);
-                f -= ds;
-                if (f < 0.5)
-                  dd++;
-                else
-                  ds++;
+                uint32_t ds = 0, dd = 0; /* the constants tv_box passes the kernel */
+                tvi_boxsum_u8_divisor(area, &ds, &dd);
                 STEP_CHECK(step_u16_u8, o, m, c8 + off, a8 + off, b8 + off, ds, dd,
                            norm && area > 1);
                 /* step_u16_u8f: any u16 samples (32-bit sums), scaled in float */

@@ -1,6 +1,5 @@
 /* Box (mean) filter with running sums, rounding as cv::blur / cv::boxFilter.
  * SPDX-License-Identifier: Apache-2.0 */
-#include <math.h>
 #include <string.h>
 
 #include "filter_internal.h"
@@ -283,16 +282,7 @@ tv_status tv_box(tv_ctx *ctx, const tv_image *src, tv_image *dst, int32_t kw, in
   op.scale = (float)op.dscale;
   if (src->type == TV_U8 && dst->type == TV_U8 && area <= 256) {
     op.sum = TVI_SUM_U16;
-    if (op.normalize) { /* OpenCV's ColumnSum<ushort, uchar> divisor */
-      double f = (double)(1 << 23) / area;
-      op.ds = (uint32_t)floor(f);
-      f -= op.ds;
-      op.dd = (uint32_t)(area / 2);
-      if (f < 0.5)
-        op.dd++;
-      else
-        op.ds++;
-    }
+    if (op.normalize) tvi_boxsum_u8_divisor(area, &op.ds, &op.dd);
   } else if (src->type == TV_U8 && dst->type == TV_U8 && kw <= 257) {
     op.sum = TVI_SUM_W16_S32;
   } else if (src->type == TV_U8 || (src->type == TV_U16 && area <= 32768)) {

@@ -83,6 +83,17 @@ static inline uint16_t tvi_boxsum_to_u16(uint32_t s, float scale, int normalize)
   return (uint16_t)tvi_boxsum_scale(s, scale, normalize, 65535);
 }
 
+/* OpenCV's u8 box divisor (ColumnSum<ushort, uchar>) for a window of `area` pixels (2..256): the
+ * output is ((s + dd) * ds) >> 23, ds and dd from 2^23 / area rounded. */
+static inline void tvi_boxsum_u8_divisor(int32_t area, uint32_t *ds, uint32_t *dd) {
+  const double f = (double)(1 << 23) / area; /* positive: the cast floors */
+  *ds = (uint32_t)f, *dd = (uint32_t)(area / 2);
+  if (f - *ds < 0.5)
+    ++*dd;
+  else
+    ++*ds;
+}
+
 /* The box filter's u8 output of one 16-bit window sum (see step_u16_u8). */
 static inline uint8_t tvi_boxsum_to_u8(uint32_t s, uint32_t ds, uint32_t dd, int normalize) {
   if (!normalize) return (uint8_t)(s < 255 ? s : 255);
