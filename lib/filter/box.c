@@ -1,5 +1,6 @@
 /* Box (mean) filter with running sums, rounding as cv::blur / cv::boxFilter.
  * SPDX-License-Identifier: Apache-2.0 */
+#include <math.h>
 #include <string.h>
 
 #include "filter_internal.h"
